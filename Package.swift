@@ -1,0 +1,135 @@
+// swift-tools-version:6.0
+//
+// Audotics: a music platform's backend. See README.md for the map of this package and
+// ../shared/design/architecture.md for the layers these targets implement.
+
+import PackageDescription
+
+/// Swift settings shared by every Swift target: Swift 6 language mode with complete strict concurrency.
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// A `systemLibrary` target for a C library found through pkg-config and installed from Debian.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "Audotics",
+    products: [
+        .executable(name: "audotics", targets: ["audotics"]),
+        .executable(name: "protoc-gen-audotics", targets: ["protoc-gen-audotics"]),
+        .library(name: "AudoticsAPI", targets: ["AudoticsAPI"]),
+        .library(name: "AudoticsRPC", targets: ["AudoticsRPC"]),
+        .library(name: "AudoticsProtobuf", targets: ["AudoticsProtobuf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: Layer 1: C modules (Debian packages through pkg-config).
+        systemLibrary("CProtobufC", pkgConfig: "libprotobuf-c", apt: "libprotobuf-c-dev"),
+        systemLibrary("CNghttp2", pkgConfig: "libnghttp2", apt: "libnghttp2-dev"),
+        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
+        systemLibrary("CLibPQ", pkgConfig: "libpq", apt: "libpq-dev"),
+        systemLibrary("CHiredis", pkgConfig: "hiredis", apt: "libhiredis-dev"),
+        systemLibrary("CArgon2", pkgConfig: "libargon2", apt: "libargon2-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
+        .target(
+            name: "CAudoticsShims",
+            dependencies: ["COpenSSL", "CZlib", "CNghttp2", "CHiredis", "CLibPQ", "CArgon2"]
+        ),
+        .target(name: "CAudoticsProto", dependencies: ["CProtobufC"], cSettings: [.headerSearchPath("include")]),
+
+        // MARK: Layer 2: safe wrappers, one per C library.
+        .target(name: "AudoticsProtobuf", dependencies: ["CProtobufC"], swiftSettings: strictSwift),
+        .target(name: "AudoticsHTTP2", dependencies: ["CNghttp2", "CAudoticsShims"], swiftSettings: strictSwift),
+        .target(name: "AudoticsTLS", dependencies: ["COpenSSL", "CAudoticsShims"], swiftSettings: strictSwift),
+        .target(name: "AudoticsPostgres", dependencies: ["CLibPQ", "CAudoticsShims"], swiftSettings: strictSwift),
+        .target(name: "AudoticsRedis", dependencies: ["CHiredis", "CAudoticsShims"], swiftSettings: strictSwift),
+        .target(name: "AudoticsArgon2", dependencies: ["CArgon2"], swiftSettings: strictSwift),
+        .target(name: "AudoticsCompression", dependencies: ["CZlib", "CAudoticsShims"], swiftSettings: strictSwift),
+
+        // MARK: Layer 4: core RPC (no C).
+        .target(name: "AudoticsRPC", dependencies: ["AudoticsProtobuf"], swiftSettings: strictSwift),
+
+        // MARK: Layer 6: generated API (tools/generate writes these; do not edit by hand).
+        .target(
+            name: "AudoticsWellKnownTypes",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsAPI",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "AudoticsWellKnownTypes", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsHealthAPI",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsInteropAPI",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsConformanceAPI",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "AudoticsWellKnownTypes", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Layer 8: composition roots.
+        .executableTarget(
+            name: "audotics",
+            dependencies: [
+                "AudoticsAPI", "AudoticsRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: The code generator (tools/generator): a library with a thin protoc plugin executable.
+        .target(
+            name: "CProtocPlugin",
+            dependencies: ["CProtobufC", "CAudoticsProto"],
+            path: "tools/generator/CProtocPlugin",
+            cSettings: [.headerSearchPath("include")]
+        ),
+        .target(
+            name: "AudoticsCodeGen",
+            dependencies: ["CProtocPlugin", "CAudoticsProto", "CProtobufC"],
+            path: "tools/generator/AudoticsCodeGen",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "protoc-gen-audotics",
+            dependencies: ["AudoticsCodeGen"],
+            path: "tools/generator/protoc-gen-audotics",
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Tests.
+        .testTarget(
+            name: "AudoticsProtobufTests",
+            dependencies: ["AudoticsProtobuf", "AudoticsConformanceAPI", "AudoticsWellKnownTypes", "AudoticsAPI"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsRPCTests",
+            dependencies: ["AudoticsRPC", "AudoticsAPI", "AudoticsHealthAPI", "AudoticsInteropAPI"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "AudoticsCodeGenTests", dependencies: ["AudoticsCodeGen"], swiftSettings: strictSwift),
+        .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
+        .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),
+        .testTarget(name: "AudoticsPostgresTests", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
+        .testTarget(name: "AudoticsRedisTests", dependencies: ["AudoticsRedis"], swiftSettings: strictSwift),
+        .testTarget(name: "AudoticsArgon2Tests", dependencies: ["AudoticsArgon2"], swiftSettings: strictSwift),
+        .testTarget(name: "AudoticsCompressionTests", dependencies: ["AudoticsCompression"], swiftSettings: strictSwift),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// Umbrella header for the system library libpq (Debian package libpq-dev).
+#pragma once
+#include <libpq-fe.h>

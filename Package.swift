@@ -41,7 +41,14 @@ let package = Package(
             name: "CAudoticsShims",
             dependencies: ["COpenSSL", "CZlib", "CNghttp2", "CHiredis", "CLibPQ", "CArgon2"]
         ),
-        .target(name: "CAudoticsProto", dependencies: ["CProtobufC"], cSettings: [.headerSearchPath("include")]),
+        // protoc-c output: descriptor.proto, plugin.proto and google/api (for the generator and reflection)...
+        .target(name: "CProtobufDescriptors", dependencies: ["CProtobufC"], cSettings: [.headerSearchPath("include")]),
+        // ...and every other proto of the platform.
+        .target(
+            name: "CAudoticsProto",
+            dependencies: ["CProtobufC", "CProtobufDescriptors"],
+            cSettings: [.headerSearchPath("include")]
+        ),
 
         // MARK: Layer 2: safe wrappers, one per C library.
         .target(name: "AudoticsProtobuf", dependencies: ["CProtobufC"], swiftSettings: strictSwift),
@@ -94,14 +101,8 @@ let package = Package(
 
         // MARK: The code generator (tools/generator): a library with a thin protoc plugin executable.
         .target(
-            name: "CProtocPlugin",
-            dependencies: ["CProtobufC", "CAudoticsProto"],
-            path: "tools/generator/CProtocPlugin",
-            cSettings: [.headerSearchPath("include")]
-        ),
-        .target(
             name: "AudoticsCodeGen",
-            dependencies: ["CProtocPlugin", "CAudoticsProto", "CProtobufC"],
+            dependencies: ["CProtobufDescriptors", "CProtobufC"],
             path: "tools/generator/AudoticsCodeGen",
             swiftSettings: strictSwift
         ),

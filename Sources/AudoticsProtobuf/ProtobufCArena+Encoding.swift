@@ -1,0 +1,82 @@
+internal import CProtobufC
+
+// Helpers that generated code calls to build protobuf-c structs from Swift values. Everything
+// allocated here lives in the arena and is released with it.
+extension ProtobufCArena {
+    /// A NUL-terminated copy of `string`, as protobuf-c expects for `string` fields.
+    public func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
+        var string = string
+        return string.withUTF8 { utf8 in
+            let target = allocate(CChar.self, count: utf8.count + 1)
+            if utf8.count > 0 {
+                UnsafeMutableRawPointer(target).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
+            }
+            target[utf8.count] = 0
+            return target
+        }
+    }
+
+    /// A copy of `bytes` for a `bytes` field (`ProtobufCBinaryData.data`), or `nil` when empty.
+    public func bytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8>? {
+        guard !bytes.isEmpty else { return nil }
+        return copy(bytes)
+    }
+
+    /// A copy of a scalar array for a repeated numeric field, or `nil` when empty.
+    public func copy<T: BitwiseCopyable>(_ values: [T]) -> UnsafeMutablePointer<T>? {
+        guard !values.isEmpty else { return nil }
+        let target = allocate(T.self, count: values.count)
+        values.withUnsafeBufferPointer { source in
+            UnsafeMutableRawPointer(target).copyMemory(
+                from: source.baseAddress!, byteCount: MemoryLayout<T>.stride * values.count)
+        }
+        return target
+    }
+
+    /// Booleans as protobuf-c's `protobuf_c_boolean` (a C `int`), or `nil` when empty.
+    public func booleans(_ values: [Bool]) -> UnsafeMutablePointer<Int32>? {
+        guard !values.isEmpty else { return nil }
+        let target = allocate(Int32.self, count: values.count)
+        for (index, value) in values.enumerated() { target[index] = value ? 1 : 0 }
+        return target
+    }
+
+    /// NUL-terminated copies of `strings` for a repeated `string` field, or `nil` when empty.
+    public func cStrings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        guard !strings.isEmpty else { return nil }
+        let target = allocate(UnsafeMutablePointer<CChar>?.self, count: strings.count)
+        for (index, string) in strings.enumerated() { target[index] = cString(string) }
+        return target
+    }
+
+    /// Enum values converted to the C enum type `C`, or `nil` when empty.
+    public func cEnums<E: ProtobufEnum, C: RawRepresentable>(_ values: [E], as type: C.Type) -> UnsafeMutablePointer<C>?
+    where C.RawValue: FixedWidthInteger {
+        guard !values.isEmpty else { return nil }
+        let target = allocate(C.self, count: values.count)
+        for (index, value) in values.enumerated() { target[index] = _ProtobufC.cEnum(value) }
+        return target
+    }
+
+    /// A C message built from `message`: allocated, initialised by its descriptor, and filled.
+    public func message<M: ProtobufMessage>(_ message: M) -> UnsafeMutableRawPointer {
+        let descriptor = M._protobufCDescriptor.pointer
+        let storage = allocate(byteCount: descriptor.pointee.sizeof_message)
+        descriptor.pointee.message_init(storage.assumingMemoryBound(to: ProtobufCMessage.self))
+        message._protobufCFill(storage, self)
+        return storage
+    }
+
+    /// A C message built from `message`, typed as the protoc-c struct `C`.
+    public func message<M: ProtobufMessage, C>(_ message: M, as type: C.Type) -> UnsafeMutablePointer<C> {
+        self.message(message).assumingMemoryBound(to: C.self)
+    }
+
+    /// C messages built from `messages` for a repeated message field, or `nil` when empty.
+    public func messages<M: ProtobufMessage, C>(_ messages: [M], as type: C.Type) -> UnsafeMutablePointer<UnsafeMutablePointer<C>?>? {
+        guard !messages.isEmpty else { return nil }
+        let target = allocate(UnsafeMutablePointer<C>?.self, count: messages.count)
+        for (index, message) in messages.enumerated() { target[index] = self.message(message, as: C.self) }
+        return target
+    }
+}

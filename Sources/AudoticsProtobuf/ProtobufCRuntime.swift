@@ -1,0 +1,90 @@
+internal import CProtobufC
+internal import Glibc
+
+/// Conversions from protobuf-c structs to Swift values, called by generated code only.
+public enum _ProtobufC {
+    /// A `string` field: validates UTF-8 (protobuf-c does not) and copies.
+    public static func string(_ pointer: UnsafePointer<CChar>?, field: StaticString, message: String) throws(CodecError) -> String {
+        guard let pointer else { return "" }
+        let length = strlen(pointer)
+        if length == 0 { return "" }
+        let buffer = UnsafeRawBufferPointer(start: pointer, count: length).bindMemory(to: UInt8.self)
+        guard let string = String(validating: buffer, as: UTF8.self) else {
+            throw CodecError(code: .invalidUTF8, message: "\(message).\(field): the string is not valid UTF-8")
+        }
+        return string
+    }
+
+    /// A `string` field from a mutable C pointer.
+    public static func string(_ pointer: UnsafeMutablePointer<CChar>?, field: StaticString, message: String) throws(CodecError) -> String {
+        try string(UnsafePointer(pointer), field: field, message: message)
+    }
+
+    /// A `bytes` field from its `ProtobufCBinaryData` parts.
+    public static func bytes(_ data: UnsafeMutablePointer<UInt8>?, _ length: Int) -> [UInt8] {
+        guard let data, length > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: data, count: length))
+    }
+
+    /// A repeated scalar field.
+    public static func scalars<T>(_ pointer: UnsafeMutablePointer<T>?, _ count: Int) -> [T] {
+        guard let pointer, count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: pointer, count: count))
+    }
+
+    /// A repeated `bool` field stored as `protobuf_c_boolean`.
+    public static func booleans(_ pointer: UnsafeMutablePointer<Int32>?, _ count: Int) -> [Bool] {
+        guard let pointer, count > 0 else { return [] }
+        return UnsafeBufferPointer(start: pointer, count: count).map { $0 != 0 }
+    }
+
+    /// A repeated `string` field.
+    public static func strings(
+        _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ count: Int, field: StaticString, message: String
+    ) throws(CodecError) -> [String] {
+        guard let pointer, count > 0 else { return [] }
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            result.append(try string(pointer[index], field: field, message: message))
+        }
+        return result
+    }
+
+    /// An enum field: keeps numbers this build does not know.
+    public static func enumValue<E: ProtobufEnum, C: RawRepresentable>(_ value: C) -> E where C.RawValue: FixedWidthInteger {
+        E(rawValue: Int32(truncatingIfNeeded: value.rawValue))
+    }
+
+    /// The C enum for a Swift enum value.
+    public static func cEnum<E: ProtobufEnum, C: RawRepresentable>(_ value: E) -> C where C.RawValue: FixedWidthInteger {
+        C(rawValue: C.RawValue(truncatingIfNeeded: value.rawValue))!
+    }
+
+    /// A repeated enum field.
+    public static func enumValues<E: ProtobufEnum, C: RawRepresentable>(_ pointer: UnsafeMutablePointer<C>?, _ count: Int) -> [E]
+    where C.RawValue: FixedWidthInteger {
+        guard let pointer, count > 0 else { return [] }
+        return UnsafeBufferPointer(start: pointer, count: count).map { enumValue($0) }
+    }
+
+    /// A singular message field, `nil` when absent.
+    public static func message<M: ProtobufMessage, C>(_ pointer: UnsafeMutablePointer<C>?, as type: M.Type) throws(CodecError) -> M? {
+        guard let pointer else { return nil }
+        return try M(_protobufC: UnsafeRawPointer(pointer))
+    }
+
+    /// A repeated message field.
+    public static func messages<M: ProtobufMessage, C>(
+        _ pointer: UnsafeMutablePointer<UnsafeMutablePointer<C>?>?, _ count: Int, as type: M.Type
+    ) throws(CodecError) -> [M] {
+        guard let pointer, count > 0 else { return [] }
+        var result: [M] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            guard let element = pointer[index] else { continue }
+            result.append(try M(_protobufC: UnsafeRawPointer(element)))
+        }
+        return result
+    }
+}

@@ -1,0 +1,101 @@
+internal import CProtobufC
+
+/// A Swift value type generated from a proto message, encoded and decoded by protobuf-c.
+///
+/// The underscored requirements bridge to the C structs that protoc-c generates; only generated
+/// code implements them. Use `init(serializedBytes:options:)` and `serializedBytes()`.
+public protocol ProtobufMessage: Hashable, Sendable {
+    /// Creates a message with every field at its default value.
+    init()
+    /// The fully qualified proto name, for example `audotics.v1.Track`.
+    static var protoMessageName: String { get }
+    /// The protobuf-c descriptor of the C struct behind this message.
+    static var _protobufCDescriptor: ProtobufCDescriptor { get }
+    /// Reads the message from a C struct of this type's protobuf-c layout.
+    init(_protobufC message: UnsafeRawPointer) throws(CodecError)
+    /// Writes this message into an initialized C struct, allocating what it points to in `arena`.
+    func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena)
+}
+
+/// A reference to a protobuf-c message descriptor, a `const` C global that lives for the process.
+public struct ProtobufCDescriptor: @unchecked Sendable {
+    // @unchecked Sendable: the pointer targets an immutable `const` descriptor emitted by
+    // protoc-c; nothing ever writes through it, so sharing it across threads is safe.
+    let pointer: UnsafePointer<ProtobufCMessageDescriptor>
+
+    /// Wraps the descriptor found in the `base` of a C message initialised by its protoc-c `init`.
+    public init(initializedMessage: UnsafeRawPointer) {
+        let base = initializedMessage.assumingMemoryBound(to: ProtobufCMessage.self)
+        pointer = base.pointee.descriptor
+    }
+
+    /// The size in bytes of the C struct.
+    var messageSize: Int { pointer.pointee.sizeof_message }
+}
+
+extension ProtobufMessage {
+    /// Decodes a message from its binary protobuf encoding.
+    ///
+    /// - Throws: `CodecError` when the bytes are malformed, exceed `options.maxMessageBytes`, or
+    ///   hold invalid UTF-8 in a `string` field.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer, options: DecodingOptions = .default) throws(CodecError) {
+        guard bytes.count <= options.maxMessageBytes else {
+            throw CodecError(
+                code: .sizeLimitExceeded,
+                message: "\(Self.protoMessageName): \(bytes.count) bytes exceed the decode limit of \(options.maxMessageBytes)"
+            )
+        }
+        let arena = ProtobufCArena(initialCapacity: bytes.count * 2 + 256)
+        let decoded: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeBytes(of: UInt8(0)) { empty in
+            let source = bytes.count > 0 ? bytes : empty
+            return protobuf_c_message_unpack(
+                Self._protobufCDescriptor.pointer,
+                arena.allocator,
+                bytes.count,
+                source.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            )
+        }
+        guard let decoded else {
+            throw CodecError(code: .malformed, message: "\(Self.protoMessageName): the bytes are not a valid encoding")
+        }
+        self = try Self(_protobufC: UnsafeRawPointer(decoded))
+        withExtendedLifetime(arena) {}
+    }
+
+    /// Decodes a message from its binary protobuf encoding.
+    public init(serializedBytes bytes: [UInt8], options: DecodingOptions = .default) throws(CodecError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(CodecError) in try Self(serializedBytes: buffer, options: options) }
+        }
+        self = try result.get()
+    }
+
+    /// Encodes the message and lets `body` copy the encoding wherever it wants, without an extra buffer.
+    ///
+    /// `body` receives the exact encoded size and a function that writes that many bytes to a
+    /// destination of at least that size.
+    public func withEncoding<Result>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawPointer) -> Void) throws -> Result
+    ) rethrows -> Result {
+        let arena = ProtobufCArena()
+        let message = arena.message(self)
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let size = protobuf_c_message_get_packed_size(base)
+        return try withExtendedLifetime(arena) {
+            try body(size) { destination in
+                let written = protobuf_c_message_pack(base, destination.assumingMemoryBound(to: UInt8.self))
+                precondition(written == size, "protobuf-c packed \(written) bytes, expected \(size)")
+            }
+        }
+    }
+
+    /// The binary protobuf encoding of the message.
+    public func serializedBytes() -> [UInt8] {
+        withEncoding { size, write in
+            [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                if size > 0 { write(buffer.baseAddress!) }
+                count = size
+            }
+        }
+    }
+}

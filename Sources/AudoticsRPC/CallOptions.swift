@@ -1,0 +1,19 @@
+/// Per-call settings of a client RPC.
+public struct CallOptions: Sendable {
+    /// How long the call may take; sent as `grpc-timeout`. `nil` for no deadline.
+    public var timeout: Duration?
+    /// Request metadata sent as headers.
+    public var metadata: Metadata
+    /// Whether to wait for a ready connection instead of failing fast with UNAVAILABLE.
+    public var waitForReady: Bool
+    /// The largest response message accepted, in bytes (default 4 MiB).
+    public var maxResponseMessageBytes: Int
+
+    /// Creates options.
+    public init(timeout: Duration? = nil, metadata: Metadata = [:], waitForReady: Bool = false, maxResponseMessageBytes: Int = 4 * 1024 * 1024) {
+        self.timeout = timeout
+        self.metadata = metadata
+        self.waitForReady = waitForReady
+        self.maxResponseMessageBytes = maxResponseMessageBytes
+    }
+}

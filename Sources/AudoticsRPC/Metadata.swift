@@ -1,0 +1,82 @@
+/// Request or response metadata: an ordered multimap of lower-case keys to text or binary values.
+///
+/// Keys ending in `-bin` carry binary values (base64 on the wire); all others carry ASCII text.
+public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One metadata value.
+    public enum Value: Hashable, Sendable, ExpressibleByStringLiteral {
+        /// A printable ASCII value.
+        case string(String)
+        /// A binary value, for keys ending in `-bin`.
+        case binary([UInt8])
+
+        /// A text value from a literal.
+        public init(stringLiteral value: String) { self = .string(value) }
+    }
+
+    private var entries: [(key: String, value: Value)] = []
+
+    /// Creates empty metadata.
+    public init() {}
+
+    /// Creates metadata from key-value pairs.
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        for (key, value) in elements { entries.append((key.lowercased(), value)) }
+    }
+
+    /// The number of entries.
+    public var count: Int { entries.count }
+
+    /// Appends a text value (the key is lower-cased).
+    public mutating func addString(_ value: String, forKey key: String) {
+        entries.append((key.lowercased(), .string(value)))
+    }
+
+    /// Appends a binary value; the key must end in `-bin`.
+    public mutating func addBinary(_ value: [UInt8], forKey key: String) {
+        precondition(key.lowercased().hasSuffix("-bin"), "binary metadata keys end in -bin")
+        entries.append((key.lowercased(), .binary(value)))
+    }
+
+    /// Removes every value of a key.
+    public mutating func removeAll(forKey key: String) {
+        let key = key.lowercased()
+        entries.removeAll { $0.key == key }
+    }
+
+    /// The text values of a key, in order.
+    public subscript(stringValues key: String) -> [String] {
+        let key = key.lowercased()
+        return entries.compactMap { entry in
+            guard entry.key == key, case .string(let value) = entry.value else { return nil }
+            return value
+        }
+    }
+
+    /// The binary values of a key, in order.
+    public subscript(binaryValues key: String) -> [[UInt8]] {
+        let key = key.lowercased()
+        return entries.compactMap { entry in
+            guard entry.key == key, case .binary(let value) = entry.value else { return nil }
+            return value
+        }
+    }
+
+    /// The first text value of a key.
+    public func first(_ key: String) -> String? { self[stringValues: key].first }
+
+    public func makeIterator() -> some IteratorProtocol<(key: String, value: Value)> {
+        entries.makeIterator()
+    }
+
+    public static func == (lhs: Metadata, rhs: Metadata) -> Bool {
+        lhs.entries.elementsEqual(rhs.entries) { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries.count)
+        for entry in entries {
+            hasher.combine(entry.key)
+            hasher.combine(entry.value)
+        }
+    }
+}

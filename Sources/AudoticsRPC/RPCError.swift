@@ -1,0 +1,28 @@
+/// The error every failed RPC becomes: a gRPC status code, a message, and optional metadata.
+///
+/// Handlers throw it to choose the status their caller sees; clients catch it. Messages must not
+/// contain secrets: they travel to the peer in `grpc-message`.
+public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The gRPC status code (never `ok`).
+    public var code: StatusCode
+    /// A human-readable explanation sent to the peer.
+    public var message: String
+    /// Metadata sent with the status (trailers).
+    public var metadata: Metadata
+    /// A description of the underlying error, kept locally and never sent.
+    public var cause: String?
+
+    /// Creates an error.
+    public init(code: StatusCode, message: String, metadata: Metadata = [:], cause: String? = nil) {
+        self.code = code
+        self.message = message
+        self.metadata = metadata
+        self.cause = cause
+    }
+
+    public var description: String {
+        var text = "RPCError(\(code)): \(message)"
+        if let cause { text += " (cause: \(cause))" }
+        return text
+    }
+}

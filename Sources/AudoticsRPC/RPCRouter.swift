@@ -1,0 +1,108 @@
+public import AudoticsProtobuf
+
+/// Maps method paths to handlers; servers and the in-process transport dispatch through it.
+///
+/// Handlers work on encoded messages; the typed `register…` functions decode requests and encode
+/// responses with the generated protobuf-c codecs.
+public struct RPCRouter: Sendable {
+    /// A handler on encoded messages: reads requests, writes responses, throws `RPCError` to fail.
+    public typealias Handler = @Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void
+
+    private var handlers: [String: (method: MethodDescriptor, handler: Handler)] = [:]
+    /// Limits applied to every decoded request.
+    public var decodingOptions: DecodingOptions
+
+    /// Creates an empty router.
+    public init(decodingOptions: DecodingOptions = .default) {
+        self.decodingOptions = decodingOptions
+    }
+
+    /// Creates a router serving the given services.
+    public init(services: [any RPCService], decodingOptions: DecodingOptions = .default) {
+        self.init(decodingOptions: decodingOptions)
+        for service in services { service.registerMethods(with: &self) }
+    }
+
+    /// Every registered method, sorted by path.
+    public var methods: [MethodDescriptor] { handlers.values.map(\.method).sorted { $0.path < $1.path } }
+
+    /// The handler for an HTTP/2 `:path`, or `nil` when no service implements it.
+    public func handler(forPath path: String) -> (method: MethodDescriptor, handler: Handler)? {
+        handlers[path]
+    }
+
+    /// Registers a handler on encoded messages, replacing any handler for the same method.
+    public mutating func register(_ method: MethodDescriptor, handler: @escaping Handler) {
+        handlers[method.path] = (method, handler)
+    }
+
+    /// Registers a unary method.
+    public mutating func registerUnary<Request: ProtobufMessage, Response: ProtobufMessage>(
+        _ method: MethodDescriptor, _ body: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        let options = decodingOptions
+        register(method) { requests, responses, context in
+            let request = try await Self.single(requests, Request.self, options: options, method: method)
+            try await responses.write(body(request, context).serializedBytes())
+        }
+    }
+
+    /// Registers a client-streaming method.
+    public mutating func registerClientStreaming<Request: ProtobufMessage, Response: ProtobufMessage>(
+        _ method: MethodDescriptor, _ body: @escaping @Sendable (RPCAsyncSequence<Request>, ServerContext) async throws -> Response
+    ) {
+        let options = decodingOptions
+        register(method) { requests, responses, context in
+            let decoded = requests.map { try Self.decode($0, Request.self, options: options) }
+            try await responses.write(body(decoded, context).serializedBytes())
+        }
+    }
+
+    /// Registers a server-streaming method.
+    public mutating func registerServerStreaming<Request: ProtobufMessage, Response: ProtobufMessage>(
+        _ method: MethodDescriptor,
+        _ body: @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        let options = decodingOptions
+        register(method) { requests, responses, context in
+            let request = try await Self.single(requests, Request.self, options: options, method: method)
+            try await body(request, responses.map { $0.serializedBytes() }, context)
+        }
+    }
+
+    /// Registers a bidirectional-streaming method.
+    public mutating func registerBidirectionalStreaming<Request: ProtobufMessage, Response: ProtobufMessage>(
+        _ method: MethodDescriptor,
+        _ body: @escaping @Sendable (RPCAsyncSequence<Request>, RPCWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        let options = decodingOptions
+        register(method) { requests, responses, context in
+            let decoded = requests.map { try Self.decode($0, Request.self, options: options) }
+            try await body(decoded, responses.map { $0.serializedBytes() }, context)
+        }
+    }
+
+    /// Decodes a request, turning codec failures into the status gRPC prescribes.
+    static func decode<Message: ProtobufMessage>(_ bytes: [UInt8], _ type: Message.Type, options: DecodingOptions) throws(RPCError) -> Message {
+        do {
+            return try Message(serializedBytes: bytes, options: options)
+        } catch {
+            let code: StatusCode = error.code == .sizeLimitExceeded ? .resourceExhausted : .internal
+            throw RPCError(code: code, message: "cannot decode the request: \(error.message)")
+        }
+    }
+
+    /// Reads exactly one request from a stream that must hold one message.
+    static func single<Message: ProtobufMessage>(
+        _ requests: RPCAsyncSequence<[UInt8]>, _ type: Message.Type, options: DecodingOptions, method: MethodDescriptor
+    ) async throws -> Message {
+        var iterator = requests.makeAsyncIterator()
+        guard let first = try await iterator.next() else {
+            throw RPCError(code: .unimplemented, message: "\(method) expects exactly one request message, got none")
+        }
+        guard try await iterator.next() == nil else {
+            throw RPCError(code: .unimplemented, message: "\(method) expects exactly one request message, got more")
+        }
+        return try decode(first, Message.self, options: options)
+    }
+}

@@ -1,0 +1,19 @@
+/// What a handler knows about the call it serves.
+public struct ServerContext: Sendable {
+    /// The RPC being served.
+    public var method: MethodDescriptor
+    /// The request metadata (headers) sent by the client.
+    public var metadata: Metadata
+    /// When the call must finish, from the client's `grpc-timeout`; `nil` for no deadline.
+    public var deadline: ContinuousClock.Instant?
+    /// A description of the peer, for example `ipv4:127.0.0.1:53124` or `in-process`.
+    public var peer: String
+
+    /// Creates a context.
+    public init(method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil, peer: String) {
+        self.method = method
+        self.metadata = metadata
+        self.deadline = deadline
+        self.peer = peer
+    }
+}

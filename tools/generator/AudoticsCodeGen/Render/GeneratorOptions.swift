@@ -1,0 +1,41 @@
+/// The plugin parameter: which Swift module is being generated and where other packages live.
+///
+/// Written as comma-separated `key=value` pairs, for example
+/// `module=AudoticsAPI,package=google.protobuf=AudoticsWellKnownTypes`.
+public struct GeneratorOptions: Hashable, Sendable {
+    /// The Swift module the generated files belong to.
+    public var module: String
+    /// Swift modules of proto packages that are generated elsewhere, keyed by proto package.
+    public var packageModules: [String: String]
+    /// `c` to act as the protoc-c shim instead of generating Swift.
+    public var mode: String
+
+    /// Creates options.
+    public init(module: String, packageModules: [String: String] = [:], mode: String = "swift") {
+        self.module = module
+        self.packageModules = packageModules
+        self.mode = mode
+    }
+
+    /// Parses the plugin parameter.
+    public init(parameter: String) throws(CodeGenError) {
+        var module = ""
+        var packageModules: [String: String] = [:]
+        var mode = "swift"
+        for item in parameter.split(separator: ",") where !item.isEmpty {
+            let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { throw CodeGenError("bad plugin parameter '\(item)': expected key=value") }
+            switch pair[0] {
+            case "module": module = pair[1]
+            case "mode": mode = pair[1]
+            case "package":
+                let mapping = pair[1].split(separator: "=").map(String.init)
+                guard mapping.count == 2 else { throw CodeGenError("bad package mapping '\(pair[1])': expected proto.package=SwiftModule") }
+                packageModules[mapping[0]] = mapping[1]
+            default: throw CodeGenError("unknown plugin parameter '\(pair[0])'")
+            }
+        }
+        if mode == "swift" && module.isEmpty { throw CodeGenError("the plugin parameter must name the Swift module: module=Name") }
+        self.init(module: module, packageModules: packageModules, mode: mode)
+    }
+}

@@ -99,3 +99,12 @@ extension ProtobufMessage {
         }
     }
 }
+
+extension ProtobufMessage {
+    /// A message built by mutating a default one: `Track.with { $0.title = "Intro" }`.
+    public static func with(_ populate: (inout Self) throws -> Void) rethrows -> Self {
+        var message = Self()
+        try populate(&message)
+        return message
+    }
+}

@@ -201,6 +201,21 @@ pid_alive() {
     [[ "${stat:0:1}" != "Z" ]]
 }
 
+# descendants PID: the PIDs of all processes below PID (children, grandchildren...), one a line.
+descendants() {
+    ps -eo pid=,ppid= | awk -v root="$1" '
+        { parent[$1] = $2; pids[NR] = $1 }
+        END {
+            for (i = 1; i <= NR; i++) {
+                p = pids[i]; q = parent[p]; depth = 0
+                while (q != "" && q != 0 && q != 1 && depth < 64) {
+                    if (q == root) { print p; break }
+                    q = parent[q]; depth++
+                }
+            }
+        }'
+}
+
 # stop_pid PID [NAME] [TIMEOUT]: SIGTERM, wait up to TIMEOUT seconds (default 20), then SIGKILL.
 stop_pid() {
     local pid="$1" name="${2:-process}" timeout="${3:-20}" waited=0

@@ -1,3 +1,4 @@
+internal import CAudoticsShims
 internal import COpenSSL
 
 /// The single owner of one `EVP_PKEY` reference, freed in `deinit`.

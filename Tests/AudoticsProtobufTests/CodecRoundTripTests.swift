@@ -1,0 +1,70 @@
+import AudoticsConformanceAPI
+import AudoticsProtobuf
+import Testing
+
+@Suite("protobuf-c codec round trips")
+struct CodecRoundTripTests {
+    @Test("every conformance case survives encode then decode", arguments: ConformanceCases.all.map(\.name))
+    func roundTrip(name: String) throws {
+        let message = try #require(ConformanceCases.all.first { $0.name == name }).message
+        try expectRoundTrip(message)
+    }
+
+    private func expectRoundTrip<M: ProtobufMessage>(_ message: M) throws {
+        let bytes = message.serializedBytes()
+        let decoded = try M(serializedBytes: bytes)
+        #expect(decoded == message)
+        #expect(decoded.serializedBytes().count == bytes.count)
+    }
+
+    @Test("a default message encodes to no bytes")
+    func emptyEncoding() throws {
+        #expect(Scalars().serializedBytes().isEmpty)
+        #expect(try Scalars(serializedBytes: []) == Scalars())
+    }
+
+    @Test("unknown enum numbers are kept as unrecognized and re-encoded unchanged")
+    func unknownEnumValues() throws {
+        let message = Everything.with { $0.color = Color(rawValue: 12345) }
+        let decoded = try Everything(serializedBytes: message.serializedBytes())
+        #expect(decoded.color == .unrecognized(12345))
+        #expect(decoded.color.rawValue == 12345)
+        #expect(Color(rawValue: 2) == .green)
+        #expect(Color.green.protoName == "COLOR_GREEN")
+        #expect(Color(protoName: "COLOR_INFRARED") == .infrared)
+        #expect(Color(rawValue: 12345).protoName == nil)
+    }
+
+    @Test("proto3 optional keeps presence of default values")
+    func optionalPresence() throws {
+        let decoded = try Presence(serializedBytes: ConformanceCases.presenceDefaults.serializedBytes())
+        #expect(decoded.maybeInt32 == 0)
+        #expect(decoded.maybeString == "")
+        #expect(decoded.maybeBool == false)
+        #expect(decoded.maybeBytes == [])
+        let unset = try Presence(serializedBytes: Presence().serializedBytes())
+        #expect(unset.maybeInt32 == nil && unset.maybeString == nil && unset.maybeColor == nil)
+    }
+
+    @Test("a oneof set to its default value stays set")
+    func oneofDefaults() throws {
+        let message = Choice.with { $0.value = .number(0) }
+        #expect(message.serializedBytes() == [0x10, 0x00])
+        #expect(try Choice(serializedBytes: message.serializedBytes()).value == .number(0))
+    }
+
+    @Test("withEncoding writes exactly the encoded size into caller memory")
+    func withEncoding() {
+        let message = ConformanceCases.everything
+        let expected = message.serializedBytes()
+        let copied = message.withEncoding { size, write in
+            [UInt8](unsafeUninitializedCapacity: size + 5) { buffer, count in
+                buffer.initialize(repeating: 0xAA)
+                write(buffer.baseAddress! + 5)
+                count = size + 5
+            }
+        }
+        #expect(Array(copied.dropFirst(5)) == expected)
+        #expect(copied.prefix(5).allSatisfy { $0 == 0xAA })
+    }
+}

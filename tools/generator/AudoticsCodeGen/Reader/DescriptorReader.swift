@@ -124,8 +124,14 @@ public enum DescriptorReader {
     private static func readHTTPRule(_ base: ProtobufCMessage) -> HTTPRuleModel? {
         for index in 0..<Int(base.n_unknown_fields) {
             let field = base.unknown_fields[index]
-            guard field.tag == httpExtensionNumber else { continue }
-            guard let rule = google__api__http_rule__unpack(nil, field.len, field.data) else { return nil }
+            guard field.tag == httpExtensionNumber, field.wire_type.rawValue == 2, let data = field.data else { continue }
+            // protobuf-c keeps a length-delimited unknown field with its length prefix: skip the varint.
+            var offset = 0
+            while offset < field.len && data[offset] & 0x80 != 0 { offset += 1 }
+            offset += 1
+            guard offset <= field.len,
+                let rule = google__api__http_rule__unpack(nil, field.len - offset, data + offset)
+            else { return nil }
             defer { google__api__http_rule__free_unpacked(rule, nil) }
             return httpRule(rule.pointee)
         }

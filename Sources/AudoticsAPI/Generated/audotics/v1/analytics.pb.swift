@@ -940,6 +940,10 @@ public enum AnalyticsService {
 
     /// The JSON edge routes from the `google.api.http` annotations.
     public static let httpRoutes: [HTTPRoute] = [
+        HTTPRoute(method: "POST", pathTemplate: "/v1/events", body: "*", responseBody: "", rpc: Method.trackEvents),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/me/stats", body: "", responseBody: "", rpc: Method.getUserStats),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}/stats", body: "", responseBody: "", rpc: Method.getTrackStats),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/charts/top-tracks", body: "", responseBody: "", rpc: Method.getTopTracks),
     ]
 }
 

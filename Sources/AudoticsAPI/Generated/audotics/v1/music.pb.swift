@@ -758,6 +758,12 @@ public enum MusicService {
 
     /// The JSON edge routes from the `google.api.http` annotations.
     public static let httpRoutes: [HTTPRoute] = [
+        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}", body: "", responseBody: "", rpc: Method.getTrack),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks:batchGet", body: "", responseBody: "", rpc: Method.batchGetTracks),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks:search", body: "", responseBody: "", rpc: Method.searchTracks),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/artists/{artist_id}", body: "", responseBody: "", rpc: Method.getArtist),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/albums/{album_id}", body: "", responseBody: "", rpc: Method.getAlbum),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/me/history", body: "", responseBody: "", rpc: Method.listHistory),
     ]
 }
 

@@ -987,6 +987,15 @@ public enum PlaylistService {
 
     /// The JSON edge routes from the `google.api.http` annotations.
     public static let httpRoutes: [HTTPRoute] = [
+        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists", body: "*", responseBody: "", rpc: Method.createPlaylist),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/playlists/{playlist_id}", body: "", responseBody: "", rpc: Method.getPlaylist),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/playlists", body: "", responseBody: "", rpc: Method.listPlaylists),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/users/{owner_id}/playlists", body: "", responseBody: "", rpc: Method.listPlaylists),
+        HTTPRoute(method: "PATCH", pathTemplate: "/v1/playlists/{playlist_id}", body: "*", responseBody: "", rpc: Method.updatePlaylist),
+        HTTPRoute(method: "DELETE", pathTemplate: "/v1/playlists/{playlist_id}", body: "", responseBody: "", rpc: Method.deletePlaylist),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks", body: "*", responseBody: "", rpc: Method.addTracks),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks:remove", body: "*", responseBody: "", rpc: Method.removeTracks),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks:reorder", body: "*", responseBody: "", rpc: Method.reorderTracks),
     ]
 }
 

@@ -511,6 +511,9 @@ public enum RecommendationService {
 
     /// The JSON edge routes from the `google.api.http` annotations.
     public static let httpRoutes: [HTTPRoute] = [
+        HTTPRoute(method: "GET", pathTemplate: "/v1/me/recommendations", body: "", responseBody: "", rpc: Method.getRecommendations),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}/similar", body: "", responseBody: "", rpc: Method.getSimilarTracks),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/models/recommendation", body: "", responseBody: "", rpc: Method.getModelInfo),
     ]
 }
 

@@ -673,6 +673,14 @@ public enum UserService {
 
     /// The JSON edge routes from the `google.api.http` annotations.
     public static let httpRoutes: [HTTPRoute] = [
+        HTTPRoute(method: "POST", pathTemplate: "/v1/users:register", body: "*", responseBody: "", rpc: Method.registerUser),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/auth:login", body: "*", responseBody: "", rpc: Method.login),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/auth:refresh", body: "*", responseBody: "", rpc: Method.refresh),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/auth:logout", body: "*", responseBody: "", rpc: Method.logout),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/me", body: "", responseBody: "", rpc: Method.getMe),
+        HTTPRoute(method: "PATCH", pathTemplate: "/v1/me", body: "*", responseBody: "", rpc: Method.updateMe),
+        HTTPRoute(method: "GET", pathTemplate: "/v1/auth/jwks", body: "", responseBody: "", rpc: Method.getJwks),
+        HTTPRoute(method: "GET", pathTemplate: "/.well-known/jwks.json", body: "", responseBody: "", rpc: Method.getJwks),
     ]
 }
 

@@ -27,7 +27,7 @@ AUDOTICS_APT_PACKAGES=(
     redis-server libhiredis-dev
     libargon2-dev zlib1g-dev
     python3 python3-venv
-    curl ca-certificates
+    curl ca-certificates openssl
     valgrind
 )
 

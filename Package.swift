@@ -124,7 +124,12 @@ let package = Package(
             dependencies: ["AudoticsRPC", "AudoticsAPI", "AudoticsHealthAPI", "AudoticsInteropAPI"],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "AudoticsCodeGenTests", dependencies: ["AudoticsCodeGen"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsCodeGenTests",
+            dependencies: ["AudoticsCodeGen"],
+            exclude: ["Snapshots"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsPostgresTests", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),

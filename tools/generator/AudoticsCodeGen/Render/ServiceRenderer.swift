@@ -60,9 +60,10 @@ struct ServiceRenderer {
     private func renderProtocol(_ service: ServiceModel, into out: inout CodeWriter) throws(CodeGenError) {
         out.line("/// Implement this to serve `\(service.fullName)`; register it with `RPCRouter(services:)`.")
         try out.block("public protocol \(service.name)Protocol: RPCService") { (out: inout CodeWriter) throws(CodeGenError) in
-            for method in service.methods {
+            for (index, method) in service.methods.enumerated() {
                 let input = try registry.swiftReference(method.inputType)
                 let output = try registry.swiftReference(method.outputType)
+                if index > 0 { out.line() }
                 out.documentation(method.comment, fallback: "Serves `\(method.name)`.")
                 let name = SwiftNaming.methodName(method.name)
                 switch (method.clientStreaming, method.serverStreaming) {
@@ -77,7 +78,6 @@ struct ServiceRenderer {
                         "func \(name)(requests: RPCAsyncSequence<\(input)>, responses: RPCWriter<\(output)>, context: ServerContext) async throws"
                     )
                 }
-                out.line()
             }
         }
     }

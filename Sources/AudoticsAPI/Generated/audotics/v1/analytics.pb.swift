@@ -985,7 +985,6 @@ public protocol AnalyticsServiceProtocol: RPCService {
     /// Errors: INVALID_ARGUMENT (limit over 100 or negative, over-long genre),
     /// UNAUTHENTICATED.
     func getTopTracks(request: GetTopTracksRequest, context: ServerContext) async throws -> GetTopTracksResponse
-
 }
 
 extension AnalyticsServiceProtocol {

@@ -810,7 +810,6 @@ public protocol MusicServiceProtocol: RPCService {
     /// Errors: INVALID_ARGUMENT (bad page size or token, or start after end),
     /// UNAUTHENTICATED.
     func listHistory(request: ListHistoryRequest, context: ServerContext) async throws -> ListHistoryResponse
-
 }
 
 extension MusicServiceProtocol {

@@ -1075,7 +1075,6 @@ public protocol PlaylistServiceProtocol: RPCService {
     /// NOT_FOUND, PERMISSION_DENIED, ABORTED (snapshot mismatch),
     /// UNAUTHENTICATED.
     func reorderTracks(request: ReorderTracksRequest, context: ServerContext) async throws -> ReorderTracksResponse
-
 }
 
 extension PlaylistServiceProtocol {

@@ -539,7 +539,6 @@ public protocol RecommendationServiceProtocol: RPCService {
     ///
     /// Errors: UNAUTHENTICATED.
     func getModelInfo(request: GetModelInfoRequest, context: ServerContext) async throws -> ModelInfo
-
 }
 
 extension RecommendationServiceProtocol {

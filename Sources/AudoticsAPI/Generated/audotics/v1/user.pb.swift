@@ -743,7 +743,6 @@ public protocol UserServiceProtocol: RPCService {
     ///
     /// Auth: none. Errors: none expected.
     func getJwks(request: GetJwksRequest, context: ServerContext) async throws -> JsonWebKeySet
-
 }
 
 extension UserServiceProtocol {

@@ -74,7 +74,6 @@ public protocol TestServiceProtocol: RPCService {
     /// The test server will not implement this method. It will be used
     /// to test the behavior when clients call unimplemented methods.
     func unimplementedCall(request: Empty, context: ServerContext) async throws -> Empty
-
 }
 
 extension TestServiceProtocol {
@@ -176,7 +175,6 @@ public enum UnimplementedService {
 public protocol UnimplementedServiceProtocol: RPCService {
     /// A call that no server should implement.
     func unimplementedCall(request: Empty, context: ServerContext) async throws -> Empty
-
 }
 
 extension UnimplementedServiceProtocol {
@@ -231,7 +229,6 @@ public protocol ReconnectServiceProtocol: RPCService {
 
     /// Serves `Stop`.
     func stop(request: Empty, context: ServerContext) async throws -> ReconnectInfo
-
 }
 
 extension ReconnectServiceProtocol {
@@ -292,7 +289,6 @@ public protocol LoadBalancerStatsServiceProtocol: RPCService {
 
     /// Gets the accumulated stats for RPCs sent by a test client.
     func getClientAccumulatedStats(request: LoadBalancerAccumulatedStatsRequest, context: ServerContext) async throws -> LoadBalancerAccumulatedStatsResponse
-
 }
 
 extension LoadBalancerStatsServiceProtocol {
@@ -359,7 +355,6 @@ public protocol HookServiceProtocol: RPCService {
 
     /// Clears the return status. Incoming calls to Hook will "hang".
     func clearReturnStatus(request: Empty, context: ServerContext) async throws -> Empty
-
 }
 
 extension HookServiceProtocol {
@@ -432,7 +427,6 @@ public protocol XdsUpdateHealthServiceProtocol: RPCService {
 
     /// Serves `SendHookRequest`.
     func sendHookRequest(request: HookRequest, context: ServerContext) async throws -> HookResponse
-
 }
 
 extension XdsUpdateHealthServiceProtocol {
@@ -494,7 +488,6 @@ public enum XdsUpdateClientConfigureService {
 public protocol XdsUpdateClientConfigureServiceProtocol: RPCService {
     /// Update the test client's configuration.
     func configure(request: ClientConfigureRequest, context: ServerContext) async throws -> ClientConfigureResponse
-
 }
 
 extension XdsUpdateClientConfigureServiceProtocol {

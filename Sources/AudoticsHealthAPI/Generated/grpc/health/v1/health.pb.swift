@@ -154,7 +154,6 @@ public protocol HealthProtocol: RPCService {
     /// An unknown service is reported as SERVICE_UNKNOWN (not an error), and the
     /// stream stays open in case the service appears later.
     func watch(request: HealthCheckRequest, responses: RPCWriter<HealthCheckResponse>, context: ServerContext) async throws
-
 }
 
 extension HealthProtocol {

@@ -89,11 +89,20 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // MARK: Layer 7: services' shared pieces.
+        .target(
+            name: "AudoticsMigrations",
+            dependencies: ["AudoticsPostgres", "AudoticsTLS"],
+            resources: [.copy("SQL")],
+            swiftSettings: strictSwift
+        ),
+
         // MARK: Layer 8: composition roots.
         .executableTarget(
             name: "audotics",
             dependencies: [
-                "AudoticsAPI", "AudoticsRPC",
+                "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
+                "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -133,6 +142,11 @@ let package = Package(
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsPostgresTests", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsMigrationsTests",
+            dependencies: ["AudoticsMigrations", "AudoticsPostgres"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AudoticsRedisTests", dependencies: ["AudoticsRedis"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsArgon2Tests", dependencies: ["AudoticsArgon2"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsCompressionTests", dependencies: ["AudoticsCompression"], swiftSettings: strictSwift),

@@ -95,6 +95,26 @@ public final class PostgresConnection {
         }
     }
 
+    /// Runs a trusted SQL script of one or more statements (blocking), for migrations shipped with the code.
+    ///
+    /// Uses the simple query protocol (`PQexec`), which has no parameters: never pass text that contains
+    /// user input; use `execute(_:parameters:)` for that. Outside an explicit transaction the server runs
+    /// the whole script as one implicit transaction.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        guard let result = PQexec(connection, sql) else {
+            throw PostgresError(code: .connectionFailure, message: "script failed: \(Self.libpqMessage(connection))")
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
+            throw Self.serverError(result, connection: connection)
+        default:
+            throw PostgresError(code: .protocolViolation, message: "unsupported result kind (COPY is not supported here)")
+        }
+    }
+
     private static func decode(_ result: OpaquePointer) -> PostgresResult {
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))

@@ -62,7 +62,7 @@ enum ConformanceCases {
         $0.sfixed32Value = -2
         $0.sfixed64Value = -3
         $0.floatValue = -0.25
-        $0.doubleValue = 5e-324
+        $0.doubleValue = .leastNonzeroMagnitude  // 5e-324, the smallest subnormal
         $0.stringValue = "x"
     }
 

@@ -97,94 +97,94 @@ void   audotics__v1__auth_tokens__free_unpacked
   assert(message->base.descriptor == &audotics__v1__auth_tokens__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   audotics__v1__register_user_request__init
-                     (Audotics__V1__RegisterUserRequest         *message)
+void   audotics__v1__register_request__init
+                     (Audotics__V1__RegisterRequest         *message)
 {
-  static const Audotics__V1__RegisterUserRequest init_value = AUDOTICS__V1__REGISTER_USER_REQUEST__INIT;
+  static const Audotics__V1__RegisterRequest init_value = AUDOTICS__V1__REGISTER_REQUEST__INIT;
   *message = init_value;
 }
-size_t audotics__v1__register_user_request__get_packed_size
-                     (const Audotics__V1__RegisterUserRequest *message)
+size_t audotics__v1__register_request__get_packed_size
+                     (const Audotics__V1__RegisterRequest *message)
 {
-  assert(message->base.descriptor == &audotics__v1__register_user_request__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_request__descriptor);
   return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
 }
-size_t audotics__v1__register_user_request__pack
-                     (const Audotics__V1__RegisterUserRequest *message,
+size_t audotics__v1__register_request__pack
+                     (const Audotics__V1__RegisterRequest *message,
                       uint8_t       *out)
 {
-  assert(message->base.descriptor == &audotics__v1__register_user_request__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_request__descriptor);
   return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
 }
-size_t audotics__v1__register_user_request__pack_to_buffer
-                     (const Audotics__V1__RegisterUserRequest *message,
+size_t audotics__v1__register_request__pack_to_buffer
+                     (const Audotics__V1__RegisterRequest *message,
                       ProtobufCBuffer *buffer)
 {
-  assert(message->base.descriptor == &audotics__v1__register_user_request__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_request__descriptor);
   return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
 }
-Audotics__V1__RegisterUserRequest *
-       audotics__v1__register_user_request__unpack
+Audotics__V1__RegisterRequest *
+       audotics__v1__register_request__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data)
 {
-  return (Audotics__V1__RegisterUserRequest *)
-     protobuf_c_message_unpack (&audotics__v1__register_user_request__descriptor,
+  return (Audotics__V1__RegisterRequest *)
+     protobuf_c_message_unpack (&audotics__v1__register_request__descriptor,
                                 allocator, len, data);
 }
-void   audotics__v1__register_user_request__free_unpacked
-                     (Audotics__V1__RegisterUserRequest *message,
+void   audotics__v1__register_request__free_unpacked
+                     (Audotics__V1__RegisterRequest *message,
                       ProtobufCAllocator *allocator)
 {
   if(!message)
     return;
-  assert(message->base.descriptor == &audotics__v1__register_user_request__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   audotics__v1__register_user_response__init
-                     (Audotics__V1__RegisterUserResponse         *message)
+void   audotics__v1__register_response__init
+                     (Audotics__V1__RegisterResponse         *message)
 {
-  static const Audotics__V1__RegisterUserResponse init_value = AUDOTICS__V1__REGISTER_USER_RESPONSE__INIT;
+  static const Audotics__V1__RegisterResponse init_value = AUDOTICS__V1__REGISTER_RESPONSE__INIT;
   *message = init_value;
 }
-size_t audotics__v1__register_user_response__get_packed_size
-                     (const Audotics__V1__RegisterUserResponse *message)
+size_t audotics__v1__register_response__get_packed_size
+                     (const Audotics__V1__RegisterResponse *message)
 {
-  assert(message->base.descriptor == &audotics__v1__register_user_response__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_response__descriptor);
   return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
 }
-size_t audotics__v1__register_user_response__pack
-                     (const Audotics__V1__RegisterUserResponse *message,
+size_t audotics__v1__register_response__pack
+                     (const Audotics__V1__RegisterResponse *message,
                       uint8_t       *out)
 {
-  assert(message->base.descriptor == &audotics__v1__register_user_response__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_response__descriptor);
   return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
 }
-size_t audotics__v1__register_user_response__pack_to_buffer
-                     (const Audotics__V1__RegisterUserResponse *message,
+size_t audotics__v1__register_response__pack_to_buffer
+                     (const Audotics__V1__RegisterResponse *message,
                       ProtobufCBuffer *buffer)
 {
-  assert(message->base.descriptor == &audotics__v1__register_user_response__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_response__descriptor);
   return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
 }
-Audotics__V1__RegisterUserResponse *
-       audotics__v1__register_user_response__unpack
+Audotics__V1__RegisterResponse *
+       audotics__v1__register_response__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data)
 {
-  return (Audotics__V1__RegisterUserResponse *)
-     protobuf_c_message_unpack (&audotics__v1__register_user_response__descriptor,
+  return (Audotics__V1__RegisterResponse *)
+     protobuf_c_message_unpack (&audotics__v1__register_response__descriptor,
                                 allocator, len, data);
 }
-void   audotics__v1__register_user_response__free_unpacked
-                     (Audotics__V1__RegisterUserResponse *message,
+void   audotics__v1__register_response__free_unpacked
+                     (Audotics__V1__RegisterResponse *message,
                       ProtobufCAllocator *allocator)
 {
   if(!message)
     return;
-  assert(message->base.descriptor == &audotics__v1__register_user_response__descriptor);
+  assert(message->base.descriptor == &audotics__v1__register_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   audotics__v1__login_request__init
@@ -888,7 +888,7 @@ const ProtobufCMessageDescriptor audotics__v1__auth_tokens__descriptor =
   (ProtobufCMessageInit) audotics__v1__auth_tokens__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor audotics__v1__register_user_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor audotics__v1__register_request__field_descriptors[3] =
 {
   {
     "email",
@@ -896,7 +896,7 @@ static const ProtobufCFieldDescriptor audotics__v1__register_user_request__field
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Audotics__V1__RegisterUserRequest, email),
+    offsetof(Audotics__V1__RegisterRequest, email),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -908,7 +908,7 @@ static const ProtobufCFieldDescriptor audotics__v1__register_user_request__field
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Audotics__V1__RegisterUserRequest, password),
+    offsetof(Audotics__V1__RegisterRequest, password),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -920,39 +920,39 @@ static const ProtobufCFieldDescriptor audotics__v1__register_user_request__field
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Audotics__V1__RegisterUserRequest, display_name),
+    offsetof(Audotics__V1__RegisterRequest, display_name),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
-static const unsigned audotics__v1__register_user_request__field_indices_by_name[] = {
+static const unsigned audotics__v1__register_request__field_indices_by_name[] = {
   2,   /* field[2] = display_name */
   0,   /* field[0] = email */
   1,   /* field[1] = password */
 };
-static const ProtobufCIntRange audotics__v1__register_user_request__number_ranges[1 + 1] =
+static const ProtobufCIntRange audotics__v1__register_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
   { 0, 3 }
 };
-const ProtobufCMessageDescriptor audotics__v1__register_user_request__descriptor =
+const ProtobufCMessageDescriptor audotics__v1__register_request__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "audotics.v1.RegisterUserRequest",
-  "RegisterUserRequest",
-  "Audotics__V1__RegisterUserRequest",
+  "audotics.v1.RegisterRequest",
+  "RegisterRequest",
+  "Audotics__V1__RegisterRequest",
   "audotics.v1",
-  sizeof(Audotics__V1__RegisterUserRequest),
+  sizeof(Audotics__V1__RegisterRequest),
   3,
-  audotics__v1__register_user_request__field_descriptors,
-  audotics__v1__register_user_request__field_indices_by_name,
-  1,  audotics__v1__register_user_request__number_ranges,
-  (ProtobufCMessageInit) audotics__v1__register_user_request__init,
+  audotics__v1__register_request__field_descriptors,
+  audotics__v1__register_request__field_indices_by_name,
+  1,  audotics__v1__register_request__number_ranges,
+  (ProtobufCMessageInit) audotics__v1__register_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor audotics__v1__register_user_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor audotics__v1__register_response__field_descriptors[2] =
 {
   {
     "user",
@@ -960,7 +960,7 @@ static const ProtobufCFieldDescriptor audotics__v1__register_user_response__fiel
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Audotics__V1__RegisterUserResponse, user),
+    offsetof(Audotics__V1__RegisterResponse, user),
     &audotics__v1__user__descriptor,
     NULL,
     0,             /* flags */
@@ -972,35 +972,35 @@ static const ProtobufCFieldDescriptor audotics__v1__register_user_response__fiel
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_MESSAGE,
     0,   /* quantifier_offset */
-    offsetof(Audotics__V1__RegisterUserResponse, tokens),
+    offsetof(Audotics__V1__RegisterResponse, tokens),
     &audotics__v1__auth_tokens__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
-static const unsigned audotics__v1__register_user_response__field_indices_by_name[] = {
+static const unsigned audotics__v1__register_response__field_indices_by_name[] = {
   1,   /* field[1] = tokens */
   0,   /* field[0] = user */
 };
-static const ProtobufCIntRange audotics__v1__register_user_response__number_ranges[1 + 1] =
+static const ProtobufCIntRange audotics__v1__register_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
   { 0, 2 }
 };
-const ProtobufCMessageDescriptor audotics__v1__register_user_response__descriptor =
+const ProtobufCMessageDescriptor audotics__v1__register_response__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "audotics.v1.RegisterUserResponse",
-  "RegisterUserResponse",
-  "Audotics__V1__RegisterUserResponse",
+  "audotics.v1.RegisterResponse",
+  "RegisterResponse",
+  "Audotics__V1__RegisterResponse",
   "audotics.v1",
-  sizeof(Audotics__V1__RegisterUserResponse),
+  sizeof(Audotics__V1__RegisterResponse),
   2,
-  audotics__v1__register_user_response__field_descriptors,
-  audotics__v1__register_user_response__field_indices_by_name,
-  1,  audotics__v1__register_user_response__number_ranges,
-  (ProtobufCMessageInit) audotics__v1__register_user_response__init,
+  audotics__v1__register_response__field_descriptors,
+  audotics__v1__register_response__field_indices_by_name,
+  1,  audotics__v1__register_response__number_ranges,
+  (ProtobufCMessageInit) audotics__v1__register_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor audotics__v1__login_request__field_descriptors[2] =
@@ -1498,96 +1498,3 @@ const ProtobufCMessageDescriptor audotics__v1__json_web_key__descriptor =
   (ProtobufCMessageInit) audotics__v1__json_web_key__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor audotics__v1__user_service__method_descriptors[7] =
-{
-  { "RegisterUser", &audotics__v1__register_user_request__descriptor, &audotics__v1__register_user_response__descriptor },
-  { "Login", &audotics__v1__login_request__descriptor, &audotics__v1__login_response__descriptor },
-  { "Refresh", &audotics__v1__refresh_request__descriptor, &audotics__v1__refresh_response__descriptor },
-  { "Logout", &audotics__v1__logout_request__descriptor, &audotics__v1__logout_response__descriptor },
-  { "GetMe", &audotics__v1__get_me_request__descriptor, &audotics__v1__user__descriptor },
-  { "UpdateMe", &audotics__v1__update_me_request__descriptor, &audotics__v1__user__descriptor },
-  { "GetJwks", &audotics__v1__get_jwks_request__descriptor, &audotics__v1__json_web_key_set__descriptor },
-};
-const unsigned audotics__v1__user_service__method_indices_by_name[] = {
-  6,        /* GetJwks */
-  4,        /* GetMe */
-  1,        /* Login */
-  3,        /* Logout */
-  2,        /* Refresh */
-  0,        /* RegisterUser */
-  5         /* UpdateMe */
-};
-const ProtobufCServiceDescriptor audotics__v1__user_service__descriptor =
-{
-  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
-  "audotics.v1.UserService",
-  "UserService",
-  "Audotics__V1__UserService",
-  "audotics.v1",
-  7,
-  audotics__v1__user_service__method_descriptors,
-  audotics__v1__user_service__method_indices_by_name
-};
-void audotics__v1__user_service__register_user(ProtobufCService *service,
-                                               const Audotics__V1__RegisterUserRequest *input,
-                                               Audotics__V1__RegisterUserResponse_Closure closure,
-                                               void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__login(ProtobufCService *service,
-                                       const Audotics__V1__LoginRequest *input,
-                                       Audotics__V1__LoginResponse_Closure closure,
-                                       void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__refresh(ProtobufCService *service,
-                                         const Audotics__V1__RefreshRequest *input,
-                                         Audotics__V1__RefreshResponse_Closure closure,
-                                         void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__logout(ProtobufCService *service,
-                                        const Audotics__V1__LogoutRequest *input,
-                                        Audotics__V1__LogoutResponse_Closure closure,
-                                        void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__get_me(ProtobufCService *service,
-                                        const Audotics__V1__GetMeRequest *input,
-                                        Audotics__V1__User_Closure closure,
-                                        void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__update_me(ProtobufCService *service,
-                                           const Audotics__V1__UpdateMeRequest *input,
-                                           Audotics__V1__User_Closure closure,
-                                           void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__get_jwks(ProtobufCService *service,
-                                          const Audotics__V1__GetJwksRequest *input,
-                                          Audotics__V1__JsonWebKeySet_Closure closure,
-                                          void *closure_data)
-{
-  assert(service->descriptor == &audotics__v1__user_service__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
-}
-void audotics__v1__user_service__init (Audotics__V1__UserService_Service *service,
-                                       Audotics__V1__UserService_ServiceDestroy destroy)
-{
-  protobuf_c_service_generated_init (&service->base,
-                                     &audotics__v1__user_service__descriptor,
-                                     (ProtobufCServiceDestroy) destroy);
-}

@@ -3,7 +3,7 @@ internal import CProtobufDescriptors
 internal import Foundation
 internal import Glibc
 
-/// Runs Debian's `protoc-gen-c` (protobuf-c 1.4) on files that use proto3 `optional`.
+/// Runs Debian's `protoc-gen-c` (protobuf-c 1.4) for our message structs, including proto3 `optional`.
 ///
 /// protobuf-c 1.4 predates proto3 `optional` and protoc refuses to hand it such files. On the wire
 /// a proto3 `optional` field is exactly a field alone in a oneof, which is how descriptors already
@@ -31,11 +31,20 @@ public enum ProtocCShim {
         // Our parameter (mode=c) is not protoc-gen-c's; free it with the request (same allocator).
         free(request.pointee.parameter)
         request.pointee.parameter = nil
+        // Services are hidden from protoc-c: our RPC layer never uses protobuf-c's service stubs, and
+        // protoc-c would turn method names into C struct members (a method named `Register` would
+        // collide with the C keyword). The counts are restored before the request is freed.
+        var serviceCounts: [Int] = []
         for fileIndex in 0..<request.pointee.n_proto_file {
             let file = request.pointee.proto_file[fileIndex]!
             for messageIndex in 0..<file.pointee.n_message_type {
                 clearProto3Optional(file.pointee.message_type[messageIndex]!)
             }
+            serviceCounts.append(file.pointee.n_service)
+            file.pointee.n_service = 0
+        }
+        defer {
+            for (fileIndex, count) in serviceCounts.enumerated() { request.pointee.proto_file[fileIndex]!.pointee.n_service = count }
         }
         let size = google__protobuf__compiler__code_generator_request__get_packed_size(request)
         return [UInt8](unsafeUninitializedCapacity: size) { out, count in

@@ -50,8 +50,8 @@ public struct AuthTokens: ProtobufMessage {
     public init() {}
 }
 
-/// RegisterUser input.
-public struct RegisterUserRequest: ProtobufMessage {
+/// Register input.
+public struct RegisterRequest: ProtobufMessage {
     /// The email address; at most 254 characters and a valid address
     /// (local@domain with a dot in the domain). It is trimmed and lowercased
     /// before use, so addresses differing only in case are the same account.
@@ -67,8 +67,8 @@ public struct RegisterUserRequest: ProtobufMessage {
     public init() {}
 }
 
-/// RegisterUser output.
-public struct RegisterUserResponse: ProtobufMessage {
+/// Register output.
+public struct RegisterResponse: ProtobufMessage {
     /// The new account.
     public var user: User? = nil
     /// Tokens for the new account: registration also signs in.
@@ -102,7 +102,7 @@ public struct LoginResponse: ProtobufMessage {
 
 /// Refresh input.
 public struct RefreshRequest: ProtobufMessage {
-    /// The refresh token from the last Login, RegisterUser or Refresh; at most
+    /// The refresh token from the last Login, Register or Refresh; at most
     /// 128 characters.
     public var refreshToken: String = ""
 
@@ -276,57 +276,57 @@ extension AuthTokens {
     }
 }
 
-extension RegisterUserRequest {
+extension RegisterRequest {
     /// The fully qualified proto name.
-    public static let protoMessageName = "audotics.v1.RegisterUserRequest"
+    public static let protoMessageName = "audotics.v1.RegisterRequest"
 
-    /// The protobuf-c descriptor of `Audotics__V1__RegisterUserRequest`.
+    /// The protobuf-c descriptor of `Audotics__V1__RegisterRequest`.
     public static let _protobufCDescriptor: ProtobufCDescriptor = {
-        var message = Audotics__V1__RegisterUserRequest()
-        audotics__v1__register_user_request__init(&message)
+        var message = Audotics__V1__RegisterRequest()
+        audotics__v1__register_request__init(&message)
         return ProtobufCDescriptor(initializedMessage: &message)
     }()
 
-    /// Reads the message from a protobuf-c `Audotics__V1__RegisterUserRequest`.
+    /// Reads the message from a protobuf-c `Audotics__V1__RegisterRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterUserRequest.self).pointee
-        self.email = try _ProtobufC.string(c.email, field: "email", message: "audotics.v1.RegisterUserRequest")
-        self.password = try _ProtobufC.string(c.password, field: "password", message: "audotics.v1.RegisterUserRequest")
-        self.displayName = try _ProtobufC.string(c.display_name, field: "display_name", message: "audotics.v1.RegisterUserRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterRequest.self).pointee
+        self.email = try _ProtobufC.string(c.email, field: "email", message: "audotics.v1.RegisterRequest")
+        self.password = try _ProtobufC.string(c.password, field: "password", message: "audotics.v1.RegisterRequest")
+        self.displayName = try _ProtobufC.string(c.display_name, field: "display_name", message: "audotics.v1.RegisterRequest")
     }
 
-    /// Writes the message into an initialised protobuf-c `Audotics__V1__RegisterUserRequest`.
+    /// Writes the message into an initialised protobuf-c `Audotics__V1__RegisterRequest`.
     public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
-        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterUserRequest.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterRequest.self)
         if !self.email.isEmpty { c.pointee.email = arena.cString(self.email) }
         if !self.password.isEmpty { c.pointee.password = arena.cString(self.password) }
         if !self.displayName.isEmpty { c.pointee.display_name = arena.cString(self.displayName) }
     }
 }
 
-extension RegisterUserResponse {
+extension RegisterResponse {
     /// The fully qualified proto name.
-    public static let protoMessageName = "audotics.v1.RegisterUserResponse"
+    public static let protoMessageName = "audotics.v1.RegisterResponse"
 
-    /// The protobuf-c descriptor of `Audotics__V1__RegisterUserResponse`.
+    /// The protobuf-c descriptor of `Audotics__V1__RegisterResponse`.
     public static let _protobufCDescriptor: ProtobufCDescriptor = {
-        var message = Audotics__V1__RegisterUserResponse()
-        audotics__v1__register_user_response__init(&message)
+        var message = Audotics__V1__RegisterResponse()
+        audotics__v1__register_response__init(&message)
         return ProtobufCDescriptor(initializedMessage: &message)
     }()
 
-    /// Reads the message from a protobuf-c `Audotics__V1__RegisterUserResponse`.
+    /// Reads the message from a protobuf-c `Audotics__V1__RegisterResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterUserResponse.self).pointee
+        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterResponse.self).pointee
         self.user = try _ProtobufC.message(c.user, as: User.self)
         self.tokens = try _ProtobufC.message(c.tokens, as: AuthTokens.self)
     }
 
-    /// Writes the message into an initialised protobuf-c `Audotics__V1__RegisterUserResponse`.
+    /// Writes the message into an initialised protobuf-c `Audotics__V1__RegisterResponse`.
     public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
-        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterUserResponse.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterResponse.self)
         if let value = self.user {
             c.pointee.user = arena.message(value, as: Audotics__V1__User.self)
         }
@@ -652,8 +652,8 @@ public enum UserService {
 
     /// The methods of the service.
     public enum Method {
-        /// `audotics.v1.UserService/RegisterUser`.
-        public static let registerUser = MethodDescriptor(service: "audotics.v1.UserService", method: "RegisterUser", kind: .unary, isIdempotent: false)
+        /// `audotics.v1.UserService/Register`.
+        public static let register = MethodDescriptor(service: "audotics.v1.UserService", method: "Register", kind: .unary, isIdempotent: false)
         /// `audotics.v1.UserService/Login`.
         public static let login = MethodDescriptor(service: "audotics.v1.UserService", method: "Login", kind: .unary, isIdempotent: false)
         /// `audotics.v1.UserService/Refresh`.
@@ -669,11 +669,11 @@ public enum UserService {
     }
 
     /// Every method, in declaration order.
-    public static let methods: [MethodDescriptor] = [Method.registerUser, Method.login, Method.refresh, Method.logout, Method.getMe, Method.updateMe, Method.getJwks]
+    public static let methods: [MethodDescriptor] = [Method.register, Method.login, Method.refresh, Method.logout, Method.getMe, Method.updateMe, Method.getJwks]
 
     /// The JSON edge routes from the `google.api.http` annotations.
     public static let httpRoutes: [HTTPRoute] = [
-        HTTPRoute(method: "POST", pathTemplate: "/v1/users:register", body: "*", responseBody: "", rpc: Method.registerUser),
+        HTTPRoute(method: "POST", pathTemplate: "/v1/users:register", body: "*", responseBody: "", rpc: Method.register),
         HTTPRoute(method: "POST", pathTemplate: "/v1/auth:login", body: "*", responseBody: "", rpc: Method.login),
         HTTPRoute(method: "POST", pathTemplate: "/v1/auth:refresh", body: "*", responseBody: "", rpc: Method.refresh),
         HTTPRoute(method: "POST", pathTemplate: "/v1/auth:logout", body: "*", responseBody: "", rpc: Method.logout),
@@ -686,15 +686,13 @@ public enum UserService {
 
 /// Implement this to serve `audotics.v1.UserService`; register it with `RPCRouter(services:)`.
 public protocol UserServiceProtocol: RPCService {
-    /// Creates an account and signs it in. (Named RegisterUser, not Register:
-    /// protoc-c lowercases method names into C identifiers, and `register` is a
-    /// C keyword.)
+    /// Creates an account and signs it in.
     ///
     /// Auth: none. Errors: INVALID_ARGUMENT (bad email, weak password, bad
     /// display name), ALREADY_EXISTS (the email is registered),
     /// RESOURCE_EXHAUSTED (too many registrations from the caller's address;
     /// default 10 per hour).
-    func registerUser(request: RegisterUserRequest, context: ServerContext) async throws -> RegisterUserResponse
+    func register(request: RegisterRequest, context: ServerContext) async throws -> RegisterResponse
 
     /// Signs in with email and password and returns a new token pair.
     ///
@@ -748,7 +746,7 @@ public protocol UserServiceProtocol: RPCService {
 extension UserServiceProtocol {
     /// Adds every method of `audotics.v1.UserService` to the router.
     public func registerMethods(with router: inout RPCRouter) {
-        router.registerUnary(UserService.Method.registerUser) { try await self.registerUser(request: $0, context: $1) }
+        router.registerUnary(UserService.Method.register) { try await self.register(request: $0, context: $1) }
         router.registerUnary(UserService.Method.login) { try await self.login(request: $0, context: $1) }
         router.registerUnary(UserService.Method.refresh) { try await self.refresh(request: $0, context: $1) }
         router.registerUnary(UserService.Method.logout) { try await self.logout(request: $0, context: $1) }
@@ -769,16 +767,14 @@ public struct UserServiceClient: Sendable {
     /// Creates a client sharing another client's transport.
     public init(wrapping client: RPCClient) { self.client = client }
 
-    /// Creates an account and signs it in. (Named RegisterUser, not Register:
-    /// protoc-c lowercases method names into C identifiers, and `register` is a
-    /// C keyword.)
+    /// Creates an account and signs it in.
     ///
     /// Auth: none. Errors: INVALID_ARGUMENT (bad email, weak password, bad
     /// display name), ALREADY_EXISTS (the email is registered),
     /// RESOURCE_EXHAUSTED (too many registrations from the caller's address;
     /// default 10 per hour).
-    public func registerUser(_ request: RegisterUserRequest, options: CallOptions = CallOptions()) async throws -> RegisterUserResponse {
-        try await client.unary(request: request, method: UserService.Method.registerUser, options: options)
+    public func register(_ request: RegisterRequest, options: CallOptions = CallOptions()) async throws -> RegisterResponse {
+        try await client.unary(request: request, method: UserService.Method.register, options: options)
     }
 
     /// Signs in with email and password and returns a new token pair.

@@ -914,63 +914,6 @@ typedef void (*Audotics__V1__GetTopTracksResponse_Closure)
 
 /* --- services --- */
 
-typedef struct Audotics__V1__AnalyticsService_Service Audotics__V1__AnalyticsService_Service;
-struct Audotics__V1__AnalyticsService_Service
-{
-  ProtobufCService base;
-  void (*track_events)(Audotics__V1__AnalyticsService_Service *service,
-                       const Audotics__V1__TrackEventsRequest *input,
-                       Audotics__V1__TrackEventsResponse_Closure closure,
-                       void *closure_data);
-  void (*stream_events)(Audotics__V1__AnalyticsService_Service *service,
-                        const Audotics__V1__StreamEventsRequest *input,
-                        Audotics__V1__StreamEventsResponse_Closure closure,
-                        void *closure_data);
-  void (*get_user_stats)(Audotics__V1__AnalyticsService_Service *service,
-                         const Audotics__V1__GetUserStatsRequest *input,
-                         Audotics__V1__UserStats_Closure closure,
-                         void *closure_data);
-  void (*get_track_stats)(Audotics__V1__AnalyticsService_Service *service,
-                          const Audotics__V1__GetTrackStatsRequest *input,
-                          Audotics__V1__TrackStats_Closure closure,
-                          void *closure_data);
-  void (*get_top_tracks)(Audotics__V1__AnalyticsService_Service *service,
-                         const Audotics__V1__GetTopTracksRequest *input,
-                         Audotics__V1__GetTopTracksResponse_Closure closure,
-                         void *closure_data);
-};
-typedef void (*Audotics__V1__AnalyticsService_ServiceDestroy)(Audotics__V1__AnalyticsService_Service *);
-void audotics__v1__analytics_service__init (Audotics__V1__AnalyticsService_Service *service,
-                                            Audotics__V1__AnalyticsService_ServiceDestroy destroy);
-#define AUDOTICS__V1__ANALYTICS_SERVICE__BASE_INIT \
-    { &audotics__v1__analytics_service__descriptor, protobuf_c_service_invoke_internal, NULL }
-#define AUDOTICS__V1__ANALYTICS_SERVICE__INIT(function_prefix__) \
-    { AUDOTICS__V1__ANALYTICS_SERVICE__BASE_INIT,\
-      function_prefix__ ## track_events,\
-      function_prefix__ ## stream_events,\
-      function_prefix__ ## get_user_stats,\
-      function_prefix__ ## get_track_stats,\
-      function_prefix__ ## get_top_tracks  }
-void audotics__v1__analytics_service__track_events(ProtobufCService *service,
-                                                   const Audotics__V1__TrackEventsRequest *input,
-                                                   Audotics__V1__TrackEventsResponse_Closure closure,
-                                                   void *closure_data);
-void audotics__v1__analytics_service__stream_events(ProtobufCService *service,
-                                                    const Audotics__V1__StreamEventsRequest *input,
-                                                    Audotics__V1__StreamEventsResponse_Closure closure,
-                                                    void *closure_data);
-void audotics__v1__analytics_service__get_user_stats(ProtobufCService *service,
-                                                     const Audotics__V1__GetUserStatsRequest *input,
-                                                     Audotics__V1__UserStats_Closure closure,
-                                                     void *closure_data);
-void audotics__v1__analytics_service__get_track_stats(ProtobufCService *service,
-                                                      const Audotics__V1__GetTrackStatsRequest *input,
-                                                      Audotics__V1__TrackStats_Closure closure,
-                                                      void *closure_data);
-void audotics__v1__analytics_service__get_top_tracks(ProtobufCService *service,
-                                                     const Audotics__V1__GetTopTracksRequest *input,
-                                                     Audotics__V1__GetTopTracksResponse_Closure closure,
-                                                     void *closure_data);
 
 /* --- descriptors --- */
 
@@ -991,7 +934,6 @@ extern const ProtobufCMessageDescriptor audotics__v1__track_stats__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__get_top_tracks_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__chart_entry__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__get_top_tracks_response__descriptor;
-extern const ProtobufCServiceDescriptor audotics__v1__analytics_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

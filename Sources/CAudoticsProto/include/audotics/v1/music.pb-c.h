@@ -790,72 +790,6 @@ typedef void (*Audotics__V1__ListHistoryResponse_Closure)
 
 /* --- services --- */
 
-typedef struct Audotics__V1__MusicService_Service Audotics__V1__MusicService_Service;
-struct Audotics__V1__MusicService_Service
-{
-  ProtobufCService base;
-  void (*get_track)(Audotics__V1__MusicService_Service *service,
-                    const Audotics__V1__GetTrackRequest *input,
-                    Audotics__V1__Track_Closure closure,
-                    void *closure_data);
-  void (*batch_get_tracks)(Audotics__V1__MusicService_Service *service,
-                           const Audotics__V1__BatchGetTracksRequest *input,
-                           Audotics__V1__BatchGetTracksResponse_Closure closure,
-                           void *closure_data);
-  void (*search_tracks)(Audotics__V1__MusicService_Service *service,
-                        const Audotics__V1__SearchTracksRequest *input,
-                        Audotics__V1__SearchTracksResponse_Closure closure,
-                        void *closure_data);
-  void (*get_artist)(Audotics__V1__MusicService_Service *service,
-                     const Audotics__V1__GetArtistRequest *input,
-                     Audotics__V1__Artist_Closure closure,
-                     void *closure_data);
-  void (*get_album)(Audotics__V1__MusicService_Service *service,
-                    const Audotics__V1__GetAlbumRequest *input,
-                    Audotics__V1__Album_Closure closure,
-                    void *closure_data);
-  void (*list_history)(Audotics__V1__MusicService_Service *service,
-                       const Audotics__V1__ListHistoryRequest *input,
-                       Audotics__V1__ListHistoryResponse_Closure closure,
-                       void *closure_data);
-};
-typedef void (*Audotics__V1__MusicService_ServiceDestroy)(Audotics__V1__MusicService_Service *);
-void audotics__v1__music_service__init (Audotics__V1__MusicService_Service *service,
-                                        Audotics__V1__MusicService_ServiceDestroy destroy);
-#define AUDOTICS__V1__MUSIC_SERVICE__BASE_INIT \
-    { &audotics__v1__music_service__descriptor, protobuf_c_service_invoke_internal, NULL }
-#define AUDOTICS__V1__MUSIC_SERVICE__INIT(function_prefix__) \
-    { AUDOTICS__V1__MUSIC_SERVICE__BASE_INIT,\
-      function_prefix__ ## get_track,\
-      function_prefix__ ## batch_get_tracks,\
-      function_prefix__ ## search_tracks,\
-      function_prefix__ ## get_artist,\
-      function_prefix__ ## get_album,\
-      function_prefix__ ## list_history  }
-void audotics__v1__music_service__get_track(ProtobufCService *service,
-                                            const Audotics__V1__GetTrackRequest *input,
-                                            Audotics__V1__Track_Closure closure,
-                                            void *closure_data);
-void audotics__v1__music_service__batch_get_tracks(ProtobufCService *service,
-                                                   const Audotics__V1__BatchGetTracksRequest *input,
-                                                   Audotics__V1__BatchGetTracksResponse_Closure closure,
-                                                   void *closure_data);
-void audotics__v1__music_service__search_tracks(ProtobufCService *service,
-                                                const Audotics__V1__SearchTracksRequest *input,
-                                                Audotics__V1__SearchTracksResponse_Closure closure,
-                                                void *closure_data);
-void audotics__v1__music_service__get_artist(ProtobufCService *service,
-                                             const Audotics__V1__GetArtistRequest *input,
-                                             Audotics__V1__Artist_Closure closure,
-                                             void *closure_data);
-void audotics__v1__music_service__get_album(ProtobufCService *service,
-                                            const Audotics__V1__GetAlbumRequest *input,
-                                            Audotics__V1__Album_Closure closure,
-                                            void *closure_data);
-void audotics__v1__music_service__list_history(ProtobufCService *service,
-                                               const Audotics__V1__ListHistoryRequest *input,
-                                               Audotics__V1__ListHistoryResponse_Closure closure,
-                                               void *closure_data);
 
 /* --- descriptors --- */
 
@@ -873,7 +807,6 @@ extern const ProtobufCMessageDescriptor audotics__v1__get_artist_request__descri
 extern const ProtobufCMessageDescriptor audotics__v1__get_album_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__list_history_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__list_history_response__descriptor;
-extern const ProtobufCServiceDescriptor audotics__v1__music_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

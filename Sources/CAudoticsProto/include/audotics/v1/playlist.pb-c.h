@@ -1009,90 +1009,6 @@ typedef void (*Audotics__V1__ReorderTracksResponse_Closure)
 
 /* --- services --- */
 
-typedef struct Audotics__V1__PlaylistService_Service Audotics__V1__PlaylistService_Service;
-struct Audotics__V1__PlaylistService_Service
-{
-  ProtobufCService base;
-  void (*create_playlist)(Audotics__V1__PlaylistService_Service *service,
-                          const Audotics__V1__CreatePlaylistRequest *input,
-                          Audotics__V1__CreatePlaylistResponse_Closure closure,
-                          void *closure_data);
-  void (*get_playlist)(Audotics__V1__PlaylistService_Service *service,
-                       const Audotics__V1__GetPlaylistRequest *input,
-                       Audotics__V1__GetPlaylistResponse_Closure closure,
-                       void *closure_data);
-  void (*list_playlists)(Audotics__V1__PlaylistService_Service *service,
-                         const Audotics__V1__ListPlaylistsRequest *input,
-                         Audotics__V1__ListPlaylistsResponse_Closure closure,
-                         void *closure_data);
-  void (*update_playlist)(Audotics__V1__PlaylistService_Service *service,
-                          const Audotics__V1__UpdatePlaylistRequest *input,
-                          Audotics__V1__UpdatePlaylistResponse_Closure closure,
-                          void *closure_data);
-  void (*delete_playlist)(Audotics__V1__PlaylistService_Service *service,
-                          const Audotics__V1__DeletePlaylistRequest *input,
-                          Audotics__V1__DeletePlaylistResponse_Closure closure,
-                          void *closure_data);
-  void (*add_tracks)(Audotics__V1__PlaylistService_Service *service,
-                     const Audotics__V1__AddTracksRequest *input,
-                     Audotics__V1__AddTracksResponse_Closure closure,
-                     void *closure_data);
-  void (*remove_tracks)(Audotics__V1__PlaylistService_Service *service,
-                        const Audotics__V1__RemoveTracksRequest *input,
-                        Audotics__V1__RemoveTracksResponse_Closure closure,
-                        void *closure_data);
-  void (*reorder_tracks)(Audotics__V1__PlaylistService_Service *service,
-                         const Audotics__V1__ReorderTracksRequest *input,
-                         Audotics__V1__ReorderTracksResponse_Closure closure,
-                         void *closure_data);
-};
-typedef void (*Audotics__V1__PlaylistService_ServiceDestroy)(Audotics__V1__PlaylistService_Service *);
-void audotics__v1__playlist_service__init (Audotics__V1__PlaylistService_Service *service,
-                                           Audotics__V1__PlaylistService_ServiceDestroy destroy);
-#define AUDOTICS__V1__PLAYLIST_SERVICE__BASE_INIT \
-    { &audotics__v1__playlist_service__descriptor, protobuf_c_service_invoke_internal, NULL }
-#define AUDOTICS__V1__PLAYLIST_SERVICE__INIT(function_prefix__) \
-    { AUDOTICS__V1__PLAYLIST_SERVICE__BASE_INIT,\
-      function_prefix__ ## create_playlist,\
-      function_prefix__ ## get_playlist,\
-      function_prefix__ ## list_playlists,\
-      function_prefix__ ## update_playlist,\
-      function_prefix__ ## delete_playlist,\
-      function_prefix__ ## add_tracks,\
-      function_prefix__ ## remove_tracks,\
-      function_prefix__ ## reorder_tracks  }
-void audotics__v1__playlist_service__create_playlist(ProtobufCService *service,
-                                                     const Audotics__V1__CreatePlaylistRequest *input,
-                                                     Audotics__V1__CreatePlaylistResponse_Closure closure,
-                                                     void *closure_data);
-void audotics__v1__playlist_service__get_playlist(ProtobufCService *service,
-                                                  const Audotics__V1__GetPlaylistRequest *input,
-                                                  Audotics__V1__GetPlaylistResponse_Closure closure,
-                                                  void *closure_data);
-void audotics__v1__playlist_service__list_playlists(ProtobufCService *service,
-                                                    const Audotics__V1__ListPlaylistsRequest *input,
-                                                    Audotics__V1__ListPlaylistsResponse_Closure closure,
-                                                    void *closure_data);
-void audotics__v1__playlist_service__update_playlist(ProtobufCService *service,
-                                                     const Audotics__V1__UpdatePlaylistRequest *input,
-                                                     Audotics__V1__UpdatePlaylistResponse_Closure closure,
-                                                     void *closure_data);
-void audotics__v1__playlist_service__delete_playlist(ProtobufCService *service,
-                                                     const Audotics__V1__DeletePlaylistRequest *input,
-                                                     Audotics__V1__DeletePlaylistResponse_Closure closure,
-                                                     void *closure_data);
-void audotics__v1__playlist_service__add_tracks(ProtobufCService *service,
-                                                const Audotics__V1__AddTracksRequest *input,
-                                                Audotics__V1__AddTracksResponse_Closure closure,
-                                                void *closure_data);
-void audotics__v1__playlist_service__remove_tracks(ProtobufCService *service,
-                                                   const Audotics__V1__RemoveTracksRequest *input,
-                                                   Audotics__V1__RemoveTracksResponse_Closure closure,
-                                                   void *closure_data);
-void audotics__v1__playlist_service__reorder_tracks(ProtobufCService *service,
-                                                    const Audotics__V1__ReorderTracksRequest *input,
-                                                    Audotics__V1__ReorderTracksResponse_Closure closure,
-                                                    void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1116,7 +1032,6 @@ extern const ProtobufCMessageDescriptor audotics__v1__remove_tracks_request__des
 extern const ProtobufCMessageDescriptor audotics__v1__remove_tracks_response__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__reorder_tracks_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__reorder_tracks_response__descriptor;
-extern const ProtobufCServiceDescriptor audotics__v1__playlist_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -500,45 +500,6 @@ typedef void (*Audotics__V1__ModelInfo_Closure)
 
 /* --- services --- */
 
-typedef struct Audotics__V1__RecommendationService_Service Audotics__V1__RecommendationService_Service;
-struct Audotics__V1__RecommendationService_Service
-{
-  ProtobufCService base;
-  void (*get_recommendations)(Audotics__V1__RecommendationService_Service *service,
-                              const Audotics__V1__GetRecommendationsRequest *input,
-                              Audotics__V1__GetRecommendationsResponse_Closure closure,
-                              void *closure_data);
-  void (*get_similar_tracks)(Audotics__V1__RecommendationService_Service *service,
-                             const Audotics__V1__GetSimilarTracksRequest *input,
-                             Audotics__V1__GetSimilarTracksResponse_Closure closure,
-                             void *closure_data);
-  void (*get_model_info)(Audotics__V1__RecommendationService_Service *service,
-                         const Audotics__V1__GetModelInfoRequest *input,
-                         Audotics__V1__ModelInfo_Closure closure,
-                         void *closure_data);
-};
-typedef void (*Audotics__V1__RecommendationService_ServiceDestroy)(Audotics__V1__RecommendationService_Service *);
-void audotics__v1__recommendation_service__init (Audotics__V1__RecommendationService_Service *service,
-                                                 Audotics__V1__RecommendationService_ServiceDestroy destroy);
-#define AUDOTICS__V1__RECOMMENDATION_SERVICE__BASE_INIT \
-    { &audotics__v1__recommendation_service__descriptor, protobuf_c_service_invoke_internal, NULL }
-#define AUDOTICS__V1__RECOMMENDATION_SERVICE__INIT(function_prefix__) \
-    { AUDOTICS__V1__RECOMMENDATION_SERVICE__BASE_INIT,\
-      function_prefix__ ## get_recommendations,\
-      function_prefix__ ## get_similar_tracks,\
-      function_prefix__ ## get_model_info  }
-void audotics__v1__recommendation_service__get_recommendations(ProtobufCService *service,
-                                                               const Audotics__V1__GetRecommendationsRequest *input,
-                                                               Audotics__V1__GetRecommendationsResponse_Closure closure,
-                                                               void *closure_data);
-void audotics__v1__recommendation_service__get_similar_tracks(ProtobufCService *service,
-                                                              const Audotics__V1__GetSimilarTracksRequest *input,
-                                                              Audotics__V1__GetSimilarTracksResponse_Closure closure,
-                                                              void *closure_data);
-void audotics__v1__recommendation_service__get_model_info(ProtobufCService *service,
-                                                          const Audotics__V1__GetModelInfoRequest *input,
-                                                          Audotics__V1__ModelInfo_Closure closure,
-                                                          void *closure_data);
 
 /* --- descriptors --- */
 
@@ -552,7 +513,6 @@ extern const ProtobufCMessageDescriptor audotics__v1__get_similar_tracks_respons
 extern const ProtobufCMessageDescriptor audotics__v1__get_model_info_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__model_info__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__model_info__metrics_entry__descriptor;
-extern const ProtobufCServiceDescriptor audotics__v1__recommendation_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -20,8 +20,8 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Audotics__V1__User Audotics__V1__User;
 typedef struct Audotics__V1__AuthTokens Audotics__V1__AuthTokens;
-typedef struct Audotics__V1__RegisterUserRequest Audotics__V1__RegisterUserRequest;
-typedef struct Audotics__V1__RegisterUserResponse Audotics__V1__RegisterUserResponse;
+typedef struct Audotics__V1__RegisterRequest Audotics__V1__RegisterRequest;
+typedef struct Audotics__V1__RegisterResponse Audotics__V1__RegisterResponse;
 typedef struct Audotics__V1__LoginRequest Audotics__V1__LoginRequest;
 typedef struct Audotics__V1__LoginResponse Audotics__V1__LoginResponse;
 typedef struct Audotics__V1__RefreshRequest Audotics__V1__RefreshRequest;
@@ -118,9 +118,9 @@ struct  Audotics__V1__AuthTokens
 
 
 /*
- * RegisterUser input.
+ * Register input.
  */
-struct  Audotics__V1__RegisterUserRequest
+struct  Audotics__V1__RegisterRequest
 {
   ProtobufCMessage base;
   /*
@@ -140,15 +140,15 @@ struct  Audotics__V1__RegisterUserRequest
    */
   char *display_name;
 };
-#define AUDOTICS__V1__REGISTER_USER_REQUEST__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&audotics__v1__register_user_request__descriptor) \
+#define AUDOTICS__V1__REGISTER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&audotics__v1__register_request__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
- * RegisterUser output.
+ * Register output.
  */
-struct  Audotics__V1__RegisterUserResponse
+struct  Audotics__V1__RegisterResponse
 {
   ProtobufCMessage base;
   /*
@@ -160,8 +160,8 @@ struct  Audotics__V1__RegisterUserResponse
    */
   Audotics__V1__AuthTokens *tokens;
 };
-#define AUDOTICS__V1__REGISTER_USER_RESPONSE__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&audotics__v1__register_user_response__descriptor) \
+#define AUDOTICS__V1__REGISTER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&audotics__v1__register_response__descriptor) \
     , NULL, NULL }
 
 
@@ -212,7 +212,7 @@ struct  Audotics__V1__RefreshRequest
 {
   ProtobufCMessage base;
   /*
-   * The refresh token from the last Login, RegisterUser or Refresh; at most
+   * The refresh token from the last Login, Register or Refresh; at most
    * 128 characters.
    */
   char *refresh_token;
@@ -415,43 +415,43 @@ Audotics__V1__AuthTokens *
 void   audotics__v1__auth_tokens__free_unpacked
                      (Audotics__V1__AuthTokens *message,
                       ProtobufCAllocator *allocator);
-/* Audotics__V1__RegisterUserRequest methods */
-void   audotics__v1__register_user_request__init
-                     (Audotics__V1__RegisterUserRequest         *message);
-size_t audotics__v1__register_user_request__get_packed_size
-                     (const Audotics__V1__RegisterUserRequest   *message);
-size_t audotics__v1__register_user_request__pack
-                     (const Audotics__V1__RegisterUserRequest   *message,
+/* Audotics__V1__RegisterRequest methods */
+void   audotics__v1__register_request__init
+                     (Audotics__V1__RegisterRequest         *message);
+size_t audotics__v1__register_request__get_packed_size
+                     (const Audotics__V1__RegisterRequest   *message);
+size_t audotics__v1__register_request__pack
+                     (const Audotics__V1__RegisterRequest   *message,
                       uint8_t             *out);
-size_t audotics__v1__register_user_request__pack_to_buffer
-                     (const Audotics__V1__RegisterUserRequest   *message,
+size_t audotics__v1__register_request__pack_to_buffer
+                     (const Audotics__V1__RegisterRequest   *message,
                       ProtobufCBuffer     *buffer);
-Audotics__V1__RegisterUserRequest *
-       audotics__v1__register_user_request__unpack
+Audotics__V1__RegisterRequest *
+       audotics__v1__register_request__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data);
-void   audotics__v1__register_user_request__free_unpacked
-                     (Audotics__V1__RegisterUserRequest *message,
+void   audotics__v1__register_request__free_unpacked
+                     (Audotics__V1__RegisterRequest *message,
                       ProtobufCAllocator *allocator);
-/* Audotics__V1__RegisterUserResponse methods */
-void   audotics__v1__register_user_response__init
-                     (Audotics__V1__RegisterUserResponse         *message);
-size_t audotics__v1__register_user_response__get_packed_size
-                     (const Audotics__V1__RegisterUserResponse   *message);
-size_t audotics__v1__register_user_response__pack
-                     (const Audotics__V1__RegisterUserResponse   *message,
+/* Audotics__V1__RegisterResponse methods */
+void   audotics__v1__register_response__init
+                     (Audotics__V1__RegisterResponse         *message);
+size_t audotics__v1__register_response__get_packed_size
+                     (const Audotics__V1__RegisterResponse   *message);
+size_t audotics__v1__register_response__pack
+                     (const Audotics__V1__RegisterResponse   *message,
                       uint8_t             *out);
-size_t audotics__v1__register_user_response__pack_to_buffer
-                     (const Audotics__V1__RegisterUserResponse   *message,
+size_t audotics__v1__register_response__pack_to_buffer
+                     (const Audotics__V1__RegisterResponse   *message,
                       ProtobufCBuffer     *buffer);
-Audotics__V1__RegisterUserResponse *
-       audotics__v1__register_user_response__unpack
+Audotics__V1__RegisterResponse *
+       audotics__v1__register_response__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data);
-void   audotics__v1__register_user_response__free_unpacked
-                     (Audotics__V1__RegisterUserResponse *message,
+void   audotics__v1__register_response__free_unpacked
+                     (Audotics__V1__RegisterResponse *message,
                       ProtobufCAllocator *allocator);
 /* Audotics__V1__LoginRequest methods */
 void   audotics__v1__login_request__init
@@ -670,11 +670,11 @@ typedef void (*Audotics__V1__User_Closure)
 typedef void (*Audotics__V1__AuthTokens_Closure)
                  (const Audotics__V1__AuthTokens *message,
                   void *closure_data);
-typedef void (*Audotics__V1__RegisterUserRequest_Closure)
-                 (const Audotics__V1__RegisterUserRequest *message,
+typedef void (*Audotics__V1__RegisterRequest_Closure)
+                 (const Audotics__V1__RegisterRequest *message,
                   void *closure_data);
-typedef void (*Audotics__V1__RegisterUserResponse_Closure)
-                 (const Audotics__V1__RegisterUserResponse *message,
+typedef void (*Audotics__V1__RegisterResponse_Closure)
+                 (const Audotics__V1__RegisterResponse *message,
                   void *closure_data);
 typedef void (*Audotics__V1__LoginRequest_Closure)
                  (const Audotics__V1__LoginRequest *message,
@@ -712,88 +712,13 @@ typedef void (*Audotics__V1__JsonWebKey_Closure)
 
 /* --- services --- */
 
-typedef struct Audotics__V1__UserService_Service Audotics__V1__UserService_Service;
-struct Audotics__V1__UserService_Service
-{
-  ProtobufCService base;
-  void (*register_user)(Audotics__V1__UserService_Service *service,
-                        const Audotics__V1__RegisterUserRequest *input,
-                        Audotics__V1__RegisterUserResponse_Closure closure,
-                        void *closure_data);
-  void (*login)(Audotics__V1__UserService_Service *service,
-                const Audotics__V1__LoginRequest *input,
-                Audotics__V1__LoginResponse_Closure closure,
-                void *closure_data);
-  void (*refresh)(Audotics__V1__UserService_Service *service,
-                  const Audotics__V1__RefreshRequest *input,
-                  Audotics__V1__RefreshResponse_Closure closure,
-                  void *closure_data);
-  void (*logout)(Audotics__V1__UserService_Service *service,
-                 const Audotics__V1__LogoutRequest *input,
-                 Audotics__V1__LogoutResponse_Closure closure,
-                 void *closure_data);
-  void (*get_me)(Audotics__V1__UserService_Service *service,
-                 const Audotics__V1__GetMeRequest *input,
-                 Audotics__V1__User_Closure closure,
-                 void *closure_data);
-  void (*update_me)(Audotics__V1__UserService_Service *service,
-                    const Audotics__V1__UpdateMeRequest *input,
-                    Audotics__V1__User_Closure closure,
-                    void *closure_data);
-  void (*get_jwks)(Audotics__V1__UserService_Service *service,
-                   const Audotics__V1__GetJwksRequest *input,
-                   Audotics__V1__JsonWebKeySet_Closure closure,
-                   void *closure_data);
-};
-typedef void (*Audotics__V1__UserService_ServiceDestroy)(Audotics__V1__UserService_Service *);
-void audotics__v1__user_service__init (Audotics__V1__UserService_Service *service,
-                                       Audotics__V1__UserService_ServiceDestroy destroy);
-#define AUDOTICS__V1__USER_SERVICE__BASE_INIT \
-    { &audotics__v1__user_service__descriptor, protobuf_c_service_invoke_internal, NULL }
-#define AUDOTICS__V1__USER_SERVICE__INIT(function_prefix__) \
-    { AUDOTICS__V1__USER_SERVICE__BASE_INIT,\
-      function_prefix__ ## register_user,\
-      function_prefix__ ## login,\
-      function_prefix__ ## refresh,\
-      function_prefix__ ## logout,\
-      function_prefix__ ## get_me,\
-      function_prefix__ ## update_me,\
-      function_prefix__ ## get_jwks  }
-void audotics__v1__user_service__register_user(ProtobufCService *service,
-                                               const Audotics__V1__RegisterUserRequest *input,
-                                               Audotics__V1__RegisterUserResponse_Closure closure,
-                                               void *closure_data);
-void audotics__v1__user_service__login(ProtobufCService *service,
-                                       const Audotics__V1__LoginRequest *input,
-                                       Audotics__V1__LoginResponse_Closure closure,
-                                       void *closure_data);
-void audotics__v1__user_service__refresh(ProtobufCService *service,
-                                         const Audotics__V1__RefreshRequest *input,
-                                         Audotics__V1__RefreshResponse_Closure closure,
-                                         void *closure_data);
-void audotics__v1__user_service__logout(ProtobufCService *service,
-                                        const Audotics__V1__LogoutRequest *input,
-                                        Audotics__V1__LogoutResponse_Closure closure,
-                                        void *closure_data);
-void audotics__v1__user_service__get_me(ProtobufCService *service,
-                                        const Audotics__V1__GetMeRequest *input,
-                                        Audotics__V1__User_Closure closure,
-                                        void *closure_data);
-void audotics__v1__user_service__update_me(ProtobufCService *service,
-                                           const Audotics__V1__UpdateMeRequest *input,
-                                           Audotics__V1__User_Closure closure,
-                                           void *closure_data);
-void audotics__v1__user_service__get_jwks(ProtobufCService *service,
-                                          const Audotics__V1__GetJwksRequest *input,
-                                          Audotics__V1__JsonWebKeySet_Closure closure,
-                                          void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCMessageDescriptor audotics__v1__user__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__auth_tokens__descriptor;
-extern const ProtobufCMessageDescriptor audotics__v1__register_user_request__descriptor;
-extern const ProtobufCMessageDescriptor audotics__v1__register_user_response__descriptor;
+extern const ProtobufCMessageDescriptor audotics__v1__register_request__descriptor;
+extern const ProtobufCMessageDescriptor audotics__v1__register_response__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__login_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__login_response__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__refresh_request__descriptor;
@@ -805,7 +730,6 @@ extern const ProtobufCMessageDescriptor audotics__v1__update_me_request__descrip
 extern const ProtobufCMessageDescriptor audotics__v1__get_jwks_request__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__json_web_key_set__descriptor;
 extern const ProtobufCMessageDescriptor audotics__v1__json_web_key__descriptor;
-extern const ProtobufCServiceDescriptor audotics__v1__user_service__descriptor;
 
 PROTOBUF_C__END_DECLS
 

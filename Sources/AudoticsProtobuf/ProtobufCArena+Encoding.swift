@@ -2,6 +2,11 @@ internal import CProtobufC
 
 // Helpers that generated code calls to build protobuf-c structs from Swift values. Everything
 // allocated here lives in the arena and is released with it.
+//
+// The generic helpers are `@inlinable` so they are specialized in the generated module: an
+// unspecialized generic call across the module boundary looks up type metadata at run time
+// (for `[M]`, `UnsafeMutablePointer<C>`, the enumerated iterator...) on every call, which the
+// codec benchmark measured at a fifth of encode time.
 extension ProtobufCArena {
     /// A NUL-terminated copy of `string`, as protobuf-c expects for `string` fields.
     public func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
@@ -23,6 +28,7 @@ extension ProtobufCArena {
     }
 
     /// A copy of a scalar array for a repeated numeric field, or `nil` when empty.
+    @inlinable
     public func copy<T: BitwiseCopyable>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         guard !values.isEmpty else { return nil }
         let target = allocate(T.self, count: values.count)
@@ -50,33 +56,43 @@ extension ProtobufCArena {
     }
 
     /// Enum values converted to the C enum type `C`, or `nil` when empty.
+    @inlinable
     public func cEnums<E: ProtobufEnum, C: RawRepresentable>(_ values: [E], as type: C.Type) -> UnsafeMutablePointer<C>?
     where C.RawValue: FixedWidthInteger {
         guard !values.isEmpty else { return nil }
         let target = allocate(C.self, count: values.count)
-        for (index, value) in values.enumerated() { target[index] = _ProtobufC.cEnum(value) }
+        for index in values.indices { target[index] = _ProtobufC.cEnum(values[index]) }
         return target
     }
 
     /// A C message built from `message`: allocated, initialised by its descriptor, and filled.
+    @inlinable
     public func message<M: ProtobufMessage>(_ message: M) -> UnsafeMutableRawPointer {
-        let descriptor = M._protobufCDescriptor.pointer
-        let storage = allocate(byteCount: descriptor.pointee.sizeof_message)
-        descriptor.pointee.message_init(storage.assumingMemoryBound(to: ProtobufCMessage.self))
+        let storage = initializedMessage(M._protobufCDescriptor)
         message._protobufCFill(storage, self)
         return storage
     }
 
+    /// Storage for one C message of `descriptor`'s type, initialised by the descriptor.
+    @usableFromInline
+    func initializedMessage(_ descriptor: ProtobufCDescriptor) -> UnsafeMutableRawPointer {
+        let storage = allocate(byteCount: descriptor.pointer.pointee.sizeof_message)
+        descriptor.pointer.pointee.message_init(storage.assumingMemoryBound(to: ProtobufCMessage.self))
+        return storage
+    }
+
     /// A C message built from `message`, typed as the protoc-c struct `C`.
+    @inlinable
     public func message<M: ProtobufMessage, C>(_ message: M, as type: C.Type) -> UnsafeMutablePointer<C> {
         self.message(message).assumingMemoryBound(to: C.self)
     }
 
     /// C messages built from `messages` for a repeated message field, or `nil` when empty.
+    @inlinable
     public func messages<M: ProtobufMessage, C>(_ messages: [M], as type: C.Type) -> UnsafeMutablePointer<UnsafeMutablePointer<C>?>? {
         guard !messages.isEmpty else { return nil }
         let target = allocate(UnsafeMutablePointer<C>?.self, count: messages.count)
-        for (index, message) in messages.enumerated() { target[index] = self.message(message, as: C.self) }
+        for index in messages.indices { target[index] = self.message(messages[index], as: C.self) }
         return target
     }
 }

@@ -38,6 +38,7 @@ extension ProtobufMessage {
     ///
     /// - Throws: `CodecError` when the bytes are malformed, exceed `options.maxMessageBytes`, or
     ///   hold invalid UTF-8 in a `string` field.
+    @inlinable
     public init(serializedBytes bytes: UnsafeRawBufferPointer, options: DecodingOptions = .default) throws(CodecError) {
         guard bytes.count <= options.maxMessageBytes else {
             throw CodecError(
@@ -46,24 +47,17 @@ extension ProtobufMessage {
             )
         }
         let arena = ProtobufCArena(initialCapacity: bytes.count * 2 + 256)
-        let decoded: UnsafeMutablePointer<ProtobufCMessage>? = withUnsafeBytes(of: UInt8(0)) { empty in
-            let source = bytes.count > 0 ? bytes : empty
-            return protobuf_c_message_unpack(
-                Self._protobufCDescriptor.pointer,
-                arena.allocator,
-                bytes.count,
-                source.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            )
-        }
-        guard let decoded else {
+        guard let decoded = arena.unpack(Self._protobufCDescriptor, bytes) else {
             throw CodecError(code: .malformed, message: "\(Self.protoMessageName): the bytes are not a valid encoding")
         }
-        self = try Self(_protobufC: UnsafeRawPointer(decoded))
+        self = try Self(_protobufC: decoded)
         withExtendedLifetime(arena) {}
     }
 
     /// Decodes a message from its binary protobuf encoding.
+    @inlinable
     public init(serializedBytes bytes: [UInt8], options: DecodingOptions = .default) throws(CodecError) {
+        // `Array.withUnsafeBytes` rethrows untyped errors, so the typed one travels in a `Result`.
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(CodecError) in try Self(serializedBytes: buffer, options: options) }
         }
@@ -74,29 +68,26 @@ extension ProtobufMessage {
     ///
     /// `body` receives the exact encoded size and a function that writes that many bytes to a
     /// destination of at least that size.
+    @inlinable
     public func withEncoding<Result>(
         _ body: (_ size: Int, _ write: (UnsafeMutableRawPointer) -> Void) throws -> Result
     ) rethrows -> Result {
         let arena = ProtobufCArena()
         let message = arena.message(self)
-        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(base)
+        let size = ProtobufCArena.packedSize(message)
         return try withExtendedLifetime(arena) {
-            try body(size) { destination in
-                let written = protobuf_c_message_pack(base, destination.assumingMemoryBound(to: UInt8.self))
-                precondition(written == size, "protobuf-c packed \(written) bytes, expected \(size)")
-            }
+            try body(size) { destination in ProtobufCArena.pack(message, size: size, into: destination) }
         }
     }
 
     /// The binary protobuf encoding of the message.
+    @inlinable
     public func serializedBytes() -> [UInt8] {
-        withEncoding { size, write in
-            [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                if size > 0 { write(buffer.baseAddress!) }
-                count = size
-            }
-        }
+        let arena = ProtobufCArena()
+        let message = arena.message(self)
+        let bytes = ProtobufCArena.packedBytes(message)
+        withExtendedLifetime(arena) {}
+        return bytes
     }
 }
 

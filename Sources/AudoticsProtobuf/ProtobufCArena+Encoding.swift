@@ -12,6 +12,7 @@ extension ProtobufCArena {
     public func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
         var string = string
         return string.withUTF8 { utf8 in
+            addEncodedBound(utf8.count)
             let target = allocate(CChar.self, count: utf8.count + 1)
             if utf8.count > 0 {
                 UnsafeMutableRawPointer(target).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
@@ -24,13 +25,19 @@ extension ProtobufCArena {
     /// A copy of `bytes` for a `bytes` field (`ProtobufCBinaryData.data`), or `nil` when empty.
     public func bytes(_ bytes: [UInt8]) -> UnsafeMutablePointer<UInt8>? {
         guard !bytes.isEmpty else { return nil }
-        return copy(bytes)
+        addEncodedBound(bytes.count)
+        let target = allocate(UInt8.self, count: bytes.count)
+        bytes.withUnsafeBufferPointer { source in
+            UnsafeMutableRawPointer(target).copyMemory(from: source.baseAddress!, byteCount: bytes.count)
+        }
+        return target
     }
 
     /// A copy of a scalar array for a repeated numeric field, or `nil` when empty.
     @inlinable
     public func copy<T: BitwiseCopyable>(_ values: [T]) -> UnsafeMutablePointer<T>? {
         guard !values.isEmpty else { return nil }
+        addEncodedBound(15 * values.count)
         let target = allocate(T.self, count: values.count)
         values.withUnsafeBufferPointer { source in
             UnsafeMutableRawPointer(target).copyMemory(
@@ -42,6 +49,7 @@ extension ProtobufCArena {
     /// Booleans as protobuf-c's `protobuf_c_boolean` (a C `int`), or `nil` when empty.
     public func booleans(_ values: [Bool]) -> UnsafeMutablePointer<Int32>? {
         guard !values.isEmpty else { return nil }
+        addEncodedBound(15 * values.count)
         let target = allocate(Int32.self, count: values.count)
         for (index, value) in values.enumerated() { target[index] = value ? 1 : 0 }
         return target
@@ -50,6 +58,7 @@ extension ProtobufCArena {
     /// NUL-terminated copies of `strings` for a repeated `string` field, or `nil` when empty.
     public func cStrings(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
         guard !strings.isEmpty else { return nil }
+        addEncodedBound(10 * strings.count)
         let target = allocate(UnsafeMutablePointer<CChar>?.self, count: strings.count)
         for (index, string) in strings.enumerated() { target[index] = cString(string) }
         return target
@@ -60,6 +69,7 @@ extension ProtobufCArena {
     public func cEnums<E: ProtobufEnum, C: RawRepresentable>(_ values: [E], as type: C.Type) -> UnsafeMutablePointer<C>?
     where C.RawValue: FixedWidthInteger {
         guard !values.isEmpty else { return nil }
+        addEncodedBound(15 * values.count)
         let target = allocate(C.self, count: values.count)
         for index in values.indices { target[index] = _ProtobufC.cEnum(values[index]) }
         return target
@@ -76,6 +86,7 @@ extension ProtobufCArena {
     /// Storage for one C message of `descriptor`'s type, initialised by the descriptor.
     @usableFromInline
     func initializedMessage(_ descriptor: ProtobufCDescriptor) -> UnsafeMutableRawPointer {
+        addEncodedBound(15 * Int(descriptor.pointer.pointee.n_fields))
         let storage = allocate(byteCount: descriptor.pointer.pointee.sizeof_message)
         descriptor.pointer.pointee.message_init(storage.assumingMemoryBound(to: ProtobufCMessage.self))
         return storage
@@ -91,6 +102,7 @@ extension ProtobufCArena {
     @inlinable
     public func messages<M: ProtobufMessage, C>(_ messages: [M], as type: C.Type) -> UnsafeMutablePointer<UnsafeMutablePointer<C>?>? {
         guard !messages.isEmpty else { return nil }
+        addEncodedBound(10 * messages.count)
         let target = allocate(UnsafeMutablePointer<C>?.self, count: messages.count)
         for index in messages.indices { target[index] = self.message(messages[index], as: C.self) }
         return target

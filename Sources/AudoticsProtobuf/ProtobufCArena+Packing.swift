@@ -16,27 +16,32 @@ extension ProtobufCArena {
         }
     }
 
-    /// The encoded size of a filled C message.
+    /// The exact encoded size of a filled C message (protobuf-c's sizing pass).
     @usableFromInline
     static func packedSize(_ message: UnsafeMutableRawPointer) -> Int {
         protobuf_c_message_get_packed_size(message.assumingMemoryBound(to: ProtobufCMessage.self))
     }
 
-    /// Packs a filled C message of encoded size `size` into `destination`.
+    /// Packs a filled C message into `destination`, which holds at least `encodedBound` bytes, and
+    /// returns the number of bytes written.
+    ///
+    /// No sizing pass: the arena's bound is a proven upper limit (debug builds check it against
+    /// protobuf-c's own size before writing).
     @usableFromInline
-    static func pack(_ message: UnsafeMutableRawPointer, size: Int, into destination: UnsafeMutableRawPointer) {
+    func pack(_ message: UnsafeMutableRawPointer, into destination: UnsafeMutableRawPointer) -> Int {
+        let bound = encodedBound
+        assert(Self.packedSize(message) <= bound, "ProtobufCArena: encoded bound \(bound) is below the packed size")
         let written = protobuf_c_message_pack(
             message.assumingMemoryBound(to: ProtobufCMessage.self), destination.assumingMemoryBound(to: UInt8.self))
-        precondition(written == size, "protobuf-c packed \(written) bytes, expected \(size)")
+        precondition(written <= bound, "protobuf-c packed \(written) bytes, over the bound of \(bound)")
+        return written
     }
 
     /// The encoding of a filled C message as a new array.
     @usableFromInline
-    static func packedBytes(_ message: UnsafeMutableRawPointer) -> [UInt8] {
-        let size = packedSize(message)
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            if size > 0 { pack(message, size: size, into: buffer.baseAddress!) }
-            count = size
+    func packedBytes(_ message: UnsafeMutableRawPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: encodedBound) { buffer, count in
+            count = pack(message, into: buffer.baseAddress!)
         }
     }
 }

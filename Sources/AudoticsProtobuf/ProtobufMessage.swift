@@ -46,12 +46,14 @@ extension ProtobufMessage {
                 message: "\(Self.protoMessageName): \(bytes.count) bytes exceed the decode limit of \(options.maxMessageBytes)"
             )
         }
-        let arena = ProtobufCArena(initialCapacity: bytes.count * 2 + 256)
-        guard let decoded = arena.unpack(Self._protobufCDescriptor, bytes) else {
-            throw CodecError(code: .malformed, message: "\(Self.protoMessageName): the bytes are not a valid encoding")
+        // The first block is sized for a typical expansion of the input (C structs, pointers, string
+        // terminators), capped so it can stay on the stack; larger messages grow into malloc'd blocks.
+        self = try ProtobufCArena.with(initialCapacity: Swift.min(bytes.count * 2 + 512, 16 * 1024)) { arena throws(CodecError) in
+            guard let decoded = arena.unpack(Self._protobufCDescriptor, bytes) else {
+                throw CodecError(code: .malformed, message: "\(Self.protoMessageName): the bytes are not a valid encoding")
+            }
+            return try Self(_protobufC: decoded)
         }
-        self = try Self(_protobufC: decoded)
-        withExtendedLifetime(arena) {}
     }
 
     /// Decodes a message from its binary protobuf encoding.
@@ -64,30 +66,26 @@ extension ProtobufMessage {
         self = try result.get()
     }
 
-    /// Encodes the message and lets `body` copy the encoding wherever it wants, without an extra buffer.
+    /// Encodes the message straight into memory the caller provides, without an intermediate buffer.
     ///
-    /// `body` receives the exact encoded size and a function that writes that many bytes to a
-    /// destination of at least that size.
+    /// `body` receives an upper bound of the encoded size and a function that writes the encoding to
+    /// a destination of at least that many bytes and returns how many it wrote.
     @inlinable
-    public func withEncoding<Result>(
-        _ body: (_ size: Int, _ write: (UnsafeMutableRawPointer) -> Void) throws -> Result
-    ) rethrows -> Result {
-        let arena = ProtobufCArena()
-        let message = arena.message(self)
-        let size = ProtobufCArena.packedSize(message)
-        return try withExtendedLifetime(arena) {
-            try body(size) { destination in ProtobufCArena.pack(message, size: size, into: destination) }
+    public func withEncoding<Result, Failure: Error>(
+        _ body: (_ maximumSize: Int, _ write: (UnsafeMutableRawPointer) -> Int) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try ProtobufCArena.with(initialCapacity: 2048) { arena throws(Failure) in
+            let message = arena.message(self)
+            return try body(arena.encodedBound) { destination in arena.pack(message, into: destination) }
         }
     }
 
     /// The binary protobuf encoding of the message.
     @inlinable
     public func serializedBytes() -> [UInt8] {
-        let arena = ProtobufCArena()
-        let message = arena.message(self)
-        let bytes = ProtobufCArena.packedBytes(message)
-        withExtendedLifetime(arena) {}
-        return bytes
+        ProtobufCArena.with(initialCapacity: 2048) { arena in
+            arena.packedBytes(arena.message(self))
+        }
     }
 }
 

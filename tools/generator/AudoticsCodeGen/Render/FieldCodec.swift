@@ -78,8 +78,8 @@ struct FieldCodec {
     /// Statements reading a non-oneof field from the C struct value `c` into `self`.
     func readStatements(_ field: FieldModel, messageName: String) throws(CodeGenError) -> [String] {
         let property = "self." + SwiftNaming.propertyName(field.name)
-        let member = "c." + ProtobufCNaming.fieldName(field.name)
-        let count = "c.n_" + ProtobufCNaming.fieldName(field.name)
+        let member = "c.pointee." + ProtobufCNaming.fieldName(field.name)
+        let count = "c.pointee.n_" + ProtobufCNaming.fieldName(field.name)
         if let entry = mapEntry(field) {
             let keyType = try valueType(entry.fields[0])
             let valueType = try valueType(entry.fields[1])
@@ -87,8 +87,8 @@ struct FieldCodec {
                 "if \(count) > 0 {",
                 "    var map = [\(keyType): \(valueType)](minimumCapacity: \(count))",
                 "    for index in 0..<\(count) {",
-                "        guard let entry = \(member)[index]?.pointee else { continue }",
-                "        map[\(try readValue(entry.fields[0], from: "entry.key", messageName: messageName))] = \(try readValue(entry.fields[1], from: "entry.value", messageName: messageName))",
+                "        guard let entry = \(member)[index] else { continue }",
+                "        map[\(try readValue(entry.fields[0], from: "entry.pointee.key", messageName: messageName))] = \(try readValue(entry.fields[1], from: "entry.pointee.value", messageName: messageName))",
                 "    }",
                 "    \(property) = map",
                 "}",
@@ -141,6 +141,8 @@ struct FieldCodec {
             let entryInfo = try registry.info(entry.fullName)
             var lines = [
                 "if !\(property).isEmpty {",
+                "    // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.",
+                "    arena.addEncodedBound(40 * \(property).count)",
                 "    let entries = arena.allocate(\(entryInfo.cTypeName).self, count: \(property).count)",
                 "    let pointers = arena.allocate(UnsafeMutablePointer<\(entryInfo.cTypeName)>?.self, count: \(property).count)",
                 "    var index = 0",
@@ -172,6 +174,7 @@ struct FieldCodec {
             case .bytes:
                 return [
                     "if !\(property).isEmpty {",
+                    "    arena.addEncodedBound(10 * \(property).count)",
                     "    let items = arena.allocate(ProtobufCBinaryData.self, count: \(property).count)",
                     "    for (index, item) in \(property).enumerated() {",
                     "        items[index] = ProtobufCBinaryData(len: item.count, data: arena.bytes(item))",

@@ -55,21 +55,22 @@ struct MessageRenderer {
                     out.line("_ = message")
                     return
                 }
-                out.line("let c = message.assumingMemoryBound(to: \(cType).self).pointee")
+                // Read through the pointer: copying the whole C struct first showed up as memmove in profiles.
+                out.line("let c = message.assumingMemoryBound(to: \(cType).self)")
                 for field in model.fields {
                     if realOneof(field, model) != nil { continue }
                     if field.isProto3Optional, let index = field.oneofIndex {
-                        let caseMember = "c." + ProtobufCNaming.oneofCaseName(model.oneofs[index].name)
-                        let value = try codec.readValue(field, from: "c." + ProtobufCNaming.fieldName(field.name), messageName: model.fullName)
+                        let caseMember = "c.pointee." + ProtobufCNaming.oneofCaseName(model.oneofs[index].name)
+                        let value = try codec.readValue(field, from: "c.pointee." + ProtobufCNaming.fieldName(field.name), messageName: model.fullName)
                         out.line("if \(caseMember).rawValue == \(field.number) { self.\(SwiftNaming.propertyName(field.name)) = \(value) }")
                         continue
                     }
                     out.lines(try codec.readStatements(field, messageName: model.fullName))
                 }
                 for (index, oneof) in model.oneofs.enumerated() where !oneof.isSynthetic {
-                    try out.block("switch c.\(ProtobufCNaming.oneofCaseName(oneof.name)).rawValue") { (out: inout CodeWriter) throws(CodeGenError) in
+                    try out.block("switch c.pointee.\(ProtobufCNaming.oneofCaseName(oneof.name)).rawValue") { (out: inout CodeWriter) throws(CodeGenError) in
                         for field in model.fields where field.oneofIndex == index {
-                            let value = try codec.readValue(field, from: "c." + ProtobufCNaming.fieldName(field.name), messageName: model.fullName)
+                            let value = try codec.readValue(field, from: "c.pointee." + ProtobufCNaming.fieldName(field.name), messageName: model.fullName)
                             out.line("case \(field.number): self.\(SwiftNaming.propertyName(oneof.name)) = .\(SwiftNaming.propertyName(field.name))(\(value))")
                         }
                         out.line("default: break")

@@ -402,14 +402,14 @@ extension Event {
     /// Reads the message from a protobuf-c `Audotics__V1__Event`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__Event.self).pointee
-        self.eventID = try _ProtobufC.string(c.event_id, field: "event_id", message: "audotics.v1.Event")
-        self.type = _ProtobufC.enumValue(c.type)
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.Event")
-        self.occurredAt = try _ProtobufC.message(c.occurred_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.positionMs = c.position_ms
-        self.context = try _ProtobufC.message(c.context, as: PlaybackContext.self)
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.Event")
+        let c = message.assumingMemoryBound(to: Audotics__V1__Event.self)
+        self.eventID = try _ProtobufC.string(c.pointee.event_id, field: "event_id", message: "audotics.v1.Event")
+        self.type = _ProtobufC.enumValue(c.pointee.type)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.Event")
+        self.occurredAt = try _ProtobufC.message(c.pointee.occurred_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.positionMs = c.pointee.position_ms
+        self.context = try _ProtobufC.message(c.pointee.context, as: PlaybackContext.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.Event")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__Event`.
@@ -443,12 +443,12 @@ extension EventRejection {
     /// Reads the message from a protobuf-c `Audotics__V1__EventRejection`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__EventRejection.self).pointee
-        self.index = c.index
-        self.eventID = try _ProtobufC.string(c.event_id, field: "event_id", message: "audotics.v1.EventRejection")
-        self.reason = _ProtobufC.enumValue(c.reason)
-        self.message = try _ProtobufC.string(c.message, field: "message", message: "audotics.v1.EventRejection")
-        self.batchIndex = c.batch_index
+        let c = message.assumingMemoryBound(to: Audotics__V1__EventRejection.self)
+        self.index = c.pointee.index
+        self.eventID = try _ProtobufC.string(c.pointee.event_id, field: "event_id", message: "audotics.v1.EventRejection")
+        self.reason = _ProtobufC.enumValue(c.pointee.reason)
+        self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "audotics.v1.EventRejection")
+        self.batchIndex = c.pointee.batch_index
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__EventRejection`.
@@ -476,8 +476,8 @@ extension TrackEventsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackEventsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__TrackEventsRequest.self).pointee
-        self.events = try _ProtobufC.messages(c.events, c.n_events, as: Event.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__TrackEventsRequest.self)
+        self.events = try _ProtobufC.messages(c.pointee.events, c.pointee.n_events, as: Event.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__TrackEventsRequest`.
@@ -504,10 +504,10 @@ extension TrackEventsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackEventsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__TrackEventsResponse.self).pointee
-        self.acceptedCount = c.accepted_count
-        self.duplicateCount = c.duplicate_count
-        self.rejections = try _ProtobufC.messages(c.rejections, c.n_rejections, as: EventRejection.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__TrackEventsResponse.self)
+        self.acceptedCount = c.pointee.accepted_count
+        self.duplicateCount = c.pointee.duplicate_count
+        self.rejections = try _ProtobufC.messages(c.pointee.rejections, c.pointee.n_rejections, as: EventRejection.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__TrackEventsResponse`.
@@ -536,8 +536,8 @@ extension StreamEventsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__StreamEventsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__StreamEventsRequest.self).pointee
-        self.events = try _ProtobufC.messages(c.events, c.n_events, as: Event.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__StreamEventsRequest.self)
+        self.events = try _ProtobufC.messages(c.pointee.events, c.pointee.n_events, as: Event.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__StreamEventsRequest`.
@@ -564,12 +564,12 @@ extension StreamEventsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__StreamEventsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__StreamEventsResponse.self).pointee
-        self.batchCount = c.batch_count
-        self.acceptedCount = c.accepted_count
-        self.duplicateCount = c.duplicate_count
-        self.rejectedCount = c.rejected_count
-        self.rejections = try _ProtobufC.messages(c.rejections, c.n_rejections, as: EventRejection.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__StreamEventsResponse.self)
+        self.batchCount = c.pointee.batch_count
+        self.acceptedCount = c.pointee.accepted_count
+        self.duplicateCount = c.pointee.duplicate_count
+        self.rejectedCount = c.pointee.rejected_count
+        self.rejections = try _ProtobufC.messages(c.pointee.rejections, c.pointee.n_rejections, as: EventRejection.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__StreamEventsResponse`.
@@ -600,8 +600,8 @@ extension GetUserStatsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetUserStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetUserStatsRequest.self).pointee
-        self.window = _ProtobufC.enumValue(c.window)
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetUserStatsRequest.self)
+        self.window = _ProtobufC.enumValue(c.pointee.window)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetUserStatsRequest`.
@@ -625,9 +625,9 @@ extension GenreCount {
     /// Reads the message from a protobuf-c `Audotics__V1__GenreCount`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GenreCount.self).pointee
-        self.genre = try _ProtobufC.string(c.genre, field: "genre", message: "audotics.v1.GenreCount")
-        self.playCount = c.play_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__GenreCount.self)
+        self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GenreCount")
+        self.playCount = c.pointee.play_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GenreCount`.
@@ -652,9 +652,9 @@ extension TrackCount {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackCount`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__TrackCount.self).pointee
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.TrackCount")
-        self.playCount = c.play_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__TrackCount.self)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.TrackCount")
+        self.playCount = c.pointee.play_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__TrackCount`.
@@ -679,21 +679,21 @@ extension UserStats {
     /// Reads the message from a protobuf-c `Audotics__V1__UserStats`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__UserStats.self).pointee
-        self.userID = try _ProtobufC.string(c.user_id, field: "user_id", message: "audotics.v1.UserStats")
-        self.window = _ProtobufC.enumValue(c.window)
-        self.playCount = c.play_count
-        self.completeCount = c.complete_count
-        self.skipCount = c.skip_count
-        self.likeCount = c.like_count
-        self.listeningTime = try _ProtobufC.message(c.listening_time, as: AudoticsWellKnownTypes.Duration.self)
-        self.distinctTrackCount = c.distinct_track_count
-        self.distinctArtistCount = c.distinct_artist_count
-        self.topGenres = try _ProtobufC.messages(c.top_genres, c.n_top_genres, as: GenreCount.self)
-        self.topTracks = try _ProtobufC.messages(c.top_tracks, c.n_top_tracks, as: TrackCount.self)
-        self.firstPlayedAt = try _ProtobufC.message(c.first_played_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.lastPlayedAt = try _ProtobufC.message(c.last_played_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.computedAt = try _ProtobufC.message(c.computed_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__UserStats.self)
+        self.userID = try _ProtobufC.string(c.pointee.user_id, field: "user_id", message: "audotics.v1.UserStats")
+        self.window = _ProtobufC.enumValue(c.pointee.window)
+        self.playCount = c.pointee.play_count
+        self.completeCount = c.pointee.complete_count
+        self.skipCount = c.pointee.skip_count
+        self.likeCount = c.pointee.like_count
+        self.listeningTime = try _ProtobufC.message(c.pointee.listening_time, as: AudoticsWellKnownTypes.Duration.self)
+        self.distinctTrackCount = c.pointee.distinct_track_count
+        self.distinctArtistCount = c.pointee.distinct_artist_count
+        self.topGenres = try _ProtobufC.messages(c.pointee.top_genres, c.pointee.n_top_genres, as: GenreCount.self)
+        self.topTracks = try _ProtobufC.messages(c.pointee.top_tracks, c.pointee.n_top_tracks, as: TrackCount.self)
+        self.firstPlayedAt = try _ProtobufC.message(c.pointee.first_played_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.lastPlayedAt = try _ProtobufC.message(c.pointee.last_played_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.computedAt = try _ProtobufC.message(c.pointee.computed_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__UserStats`.
@@ -744,9 +744,9 @@ extension GetTrackStatsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTrackStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetTrackStatsRequest.self).pointee
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.GetTrackStatsRequest")
-        self.window = _ProtobufC.enumValue(c.window)
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetTrackStatsRequest.self)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetTrackStatsRequest")
+        self.window = _ProtobufC.enumValue(c.pointee.window)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetTrackStatsRequest`.
@@ -771,19 +771,19 @@ extension TrackStats {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackStats`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__TrackStats.self).pointee
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.TrackStats")
-        self.window = _ProtobufC.enumValue(c.window)
-        self.playCount = c.play_count
-        self.uniqueListenerCount = c.unique_listener_count
-        self.completeCount = c.complete_count
-        self.skipCount = c.skip_count
-        self.likeCount = c.like_count
-        self.addToPlaylistCount = c.add_to_playlist_count
-        self.completionRate = c.completion_rate
-        self.skipRate = c.skip_rate
-        self.averageListeningTime = try _ProtobufC.message(c.average_listening_time, as: AudoticsWellKnownTypes.Duration.self)
-        self.computedAt = try _ProtobufC.message(c.computed_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__TrackStats.self)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.TrackStats")
+        self.window = _ProtobufC.enumValue(c.pointee.window)
+        self.playCount = c.pointee.play_count
+        self.uniqueListenerCount = c.pointee.unique_listener_count
+        self.completeCount = c.pointee.complete_count
+        self.skipCount = c.pointee.skip_count
+        self.likeCount = c.pointee.like_count
+        self.addToPlaylistCount = c.pointee.add_to_playlist_count
+        self.completionRate = c.pointee.completion_rate
+        self.skipRate = c.pointee.skip_rate
+        self.averageListeningTime = try _ProtobufC.message(c.pointee.average_listening_time, as: AudoticsWellKnownTypes.Duration.self)
+        self.computedAt = try _ProtobufC.message(c.pointee.computed_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__TrackStats`.
@@ -822,10 +822,10 @@ extension GetTopTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTopTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetTopTracksRequest.self).pointee
-        self.window = _ProtobufC.enumValue(c.window)
-        self.genre = try _ProtobufC.string(c.genre, field: "genre", message: "audotics.v1.GetTopTracksRequest")
-        self.limit = c.limit
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetTopTracksRequest.self)
+        self.window = _ProtobufC.enumValue(c.pointee.window)
+        self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GetTopTracksRequest")
+        self.limit = c.pointee.limit
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetTopTracksRequest`.
@@ -851,11 +851,11 @@ extension ChartEntry {
     /// Reads the message from a protobuf-c `Audotics__V1__ChartEntry`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ChartEntry.self).pointee
-        self.rank = c.rank
-        self.track = try _ProtobufC.message(c.track, as: Track.self)
-        self.playCount = c.play_count
-        self.uniqueListenerCount = c.unique_listener_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__ChartEntry.self)
+        self.rank = c.pointee.rank
+        self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
+        self.playCount = c.pointee.play_count
+        self.uniqueListenerCount = c.pointee.unique_listener_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ChartEntry`.
@@ -884,11 +884,11 @@ extension GetTopTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTopTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetTopTracksResponse.self).pointee
-        self.window = _ProtobufC.enumValue(c.window)
-        self.genre = try _ProtobufC.string(c.genre, field: "genre", message: "audotics.v1.GetTopTracksResponse")
-        self.entries = try _ProtobufC.messages(c.entries, c.n_entries, as: ChartEntry.self)
-        self.computedAt = try _ProtobufC.message(c.computed_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetTopTracksResponse.self)
+        self.window = _ProtobufC.enumValue(c.pointee.window)
+        self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GetTopTracksResponse")
+        self.entries = try _ProtobufC.messages(c.pointee.entries, c.pointee.n_entries, as: ChartEntry.self)
+        self.computedAt = try _ProtobufC.message(c.pointee.computed_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetTopTracksResponse`.

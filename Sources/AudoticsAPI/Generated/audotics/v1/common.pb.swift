@@ -235,12 +235,12 @@ extension PlaybackContext {
     /// Reads the message from a protobuf-c `Audotics__V1__PlaybackContext`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__PlaybackContext.self).pointee
-        self.source = _ProtobufC.enumValue(c.source)
-        self.sourceID = try _ProtobufC.string(c.source_id, field: "source_id", message: "audotics.v1.PlaybackContext")
-        self.deviceType = _ProtobufC.enumValue(c.device_type)
-        self.deviceID = try _ProtobufC.string(c.device_id, field: "device_id", message: "audotics.v1.PlaybackContext")
-        self.sessionID = try _ProtobufC.string(c.session_id, field: "session_id", message: "audotics.v1.PlaybackContext")
+        let c = message.assumingMemoryBound(to: Audotics__V1__PlaybackContext.self)
+        self.source = _ProtobufC.enumValue(c.pointee.source)
+        self.sourceID = try _ProtobufC.string(c.pointee.source_id, field: "source_id", message: "audotics.v1.PlaybackContext")
+        self.deviceType = _ProtobufC.enumValue(c.pointee.device_type)
+        self.deviceID = try _ProtobufC.string(c.pointee.device_id, field: "device_id", message: "audotics.v1.PlaybackContext")
+        self.sessionID = try _ProtobufC.string(c.pointee.session_id, field: "session_id", message: "audotics.v1.PlaybackContext")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__PlaybackContext`.

@@ -252,21 +252,21 @@ extension Track {
     /// Reads the message from a protobuf-c `Audotics__V1__Track`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__Track.self).pointee
-        self.id = try _ProtobufC.string(c.id, field: "id", message: "audotics.v1.Track")
-        self.title = try _ProtobufC.string(c.title, field: "title", message: "audotics.v1.Track")
-        self.artistID = try _ProtobufC.string(c.artist_id, field: "artist_id", message: "audotics.v1.Track")
-        self.artistName = try _ProtobufC.string(c.artist_name, field: "artist_name", message: "audotics.v1.Track")
-        self.albumID = try _ProtobufC.string(c.album_id, field: "album_id", message: "audotics.v1.Track")
-        self.albumTitle = try _ProtobufC.string(c.album_title, field: "album_title", message: "audotics.v1.Track")
-        self.durationMs = c.duration_ms
-        self.genres = try _ProtobufC.strings(c.genres, c.n_genres, field: "genres", message: "audotics.v1.Track")
-        self.releaseYear = c.release_year
-        self.popularity = c.popularity
-        self.trackNumber = c.track_number
-        self.discNumber = c.disc_number
-        self.explicit = c.explicit_ != 0
-        self.isrc = try _ProtobufC.string(c.isrc, field: "isrc", message: "audotics.v1.Track")
+        let c = message.assumingMemoryBound(to: Audotics__V1__Track.self)
+        self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Track")
+        self.title = try _ProtobufC.string(c.pointee.title, field: "title", message: "audotics.v1.Track")
+        self.artistID = try _ProtobufC.string(c.pointee.artist_id, field: "artist_id", message: "audotics.v1.Track")
+        self.artistName = try _ProtobufC.string(c.pointee.artist_name, field: "artist_name", message: "audotics.v1.Track")
+        self.albumID = try _ProtobufC.string(c.pointee.album_id, field: "album_id", message: "audotics.v1.Track")
+        self.albumTitle = try _ProtobufC.string(c.pointee.album_title, field: "album_title", message: "audotics.v1.Track")
+        self.durationMs = c.pointee.duration_ms
+        self.genres = try _ProtobufC.strings(c.pointee.genres, c.pointee.n_genres, field: "genres", message: "audotics.v1.Track")
+        self.releaseYear = c.pointee.release_year
+        self.popularity = c.pointee.popularity
+        self.trackNumber = c.pointee.track_number
+        self.discNumber = c.pointee.disc_number
+        self.explicit = c.pointee.explicit_ != 0
+        self.isrc = try _ProtobufC.string(c.pointee.isrc, field: "isrc", message: "audotics.v1.Track")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__Track`.
@@ -306,15 +306,15 @@ extension Artist {
     /// Reads the message from a protobuf-c `Audotics__V1__Artist`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__Artist.self).pointee
-        self.id = try _ProtobufC.string(c.id, field: "id", message: "audotics.v1.Artist")
-        self.name = try _ProtobufC.string(c.name, field: "name", message: "audotics.v1.Artist")
-        self.genres = try _ProtobufC.strings(c.genres, c.n_genres, field: "genres", message: "audotics.v1.Artist")
-        self.popularity = c.popularity
-        self.albumCount = c.album_count
-        self.trackCount = c.track_count
-        self.topTracks = try _ProtobufC.messages(c.top_tracks, c.n_top_tracks, as: Track.self)
-        self.albums = try _ProtobufC.messages(c.albums, c.n_albums, as: AlbumSummary.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__Artist.self)
+        self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Artist")
+        self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.v1.Artist")
+        self.genres = try _ProtobufC.strings(c.pointee.genres, c.pointee.n_genres, field: "genres", message: "audotics.v1.Artist")
+        self.popularity = c.pointee.popularity
+        self.albumCount = c.pointee.album_count
+        self.trackCount = c.pointee.track_count
+        self.topTracks = try _ProtobufC.messages(c.pointee.top_tracks, c.pointee.n_top_tracks, as: Track.self)
+        self.albums = try _ProtobufC.messages(c.pointee.albums, c.pointee.n_albums, as: AlbumSummary.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__Artist`.
@@ -354,13 +354,13 @@ extension AlbumSummary {
     /// Reads the message from a protobuf-c `Audotics__V1__AlbumSummary`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__AlbumSummary.self).pointee
-        self.id = try _ProtobufC.string(c.id, field: "id", message: "audotics.v1.AlbumSummary")
-        self.title = try _ProtobufC.string(c.title, field: "title", message: "audotics.v1.AlbumSummary")
-        self.artistID = try _ProtobufC.string(c.artist_id, field: "artist_id", message: "audotics.v1.AlbumSummary")
-        self.artistName = try _ProtobufC.string(c.artist_name, field: "artist_name", message: "audotics.v1.AlbumSummary")
-        self.releaseYear = c.release_year
-        self.trackCount = c.track_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__AlbumSummary.self)
+        self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.AlbumSummary")
+        self.title = try _ProtobufC.string(c.pointee.title, field: "title", message: "audotics.v1.AlbumSummary")
+        self.artistID = try _ProtobufC.string(c.pointee.artist_id, field: "artist_id", message: "audotics.v1.AlbumSummary")
+        self.artistName = try _ProtobufC.string(c.pointee.artist_name, field: "artist_name", message: "audotics.v1.AlbumSummary")
+        self.releaseYear = c.pointee.release_year
+        self.trackCount = c.pointee.track_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__AlbumSummary`.
@@ -389,16 +389,16 @@ extension Album {
     /// Reads the message from a protobuf-c `Audotics__V1__Album`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__Album.self).pointee
-        self.id = try _ProtobufC.string(c.id, field: "id", message: "audotics.v1.Album")
-        self.title = try _ProtobufC.string(c.title, field: "title", message: "audotics.v1.Album")
-        self.artistID = try _ProtobufC.string(c.artist_id, field: "artist_id", message: "audotics.v1.Album")
-        self.artistName = try _ProtobufC.string(c.artist_name, field: "artist_name", message: "audotics.v1.Album")
-        self.releaseYear = c.release_year
-        self.genres = try _ProtobufC.strings(c.genres, c.n_genres, field: "genres", message: "audotics.v1.Album")
-        self.trackCount = c.track_count
-        self.totalDurationMs = c.total_duration_ms
-        self.tracks = try _ProtobufC.messages(c.tracks, c.n_tracks, as: Track.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__Album.self)
+        self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Album")
+        self.title = try _ProtobufC.string(c.pointee.title, field: "title", message: "audotics.v1.Album")
+        self.artistID = try _ProtobufC.string(c.pointee.artist_id, field: "artist_id", message: "audotics.v1.Album")
+        self.artistName = try _ProtobufC.string(c.pointee.artist_name, field: "artist_name", message: "audotics.v1.Album")
+        self.releaseYear = c.pointee.release_year
+        self.genres = try _ProtobufC.strings(c.pointee.genres, c.pointee.n_genres, field: "genres", message: "audotics.v1.Album")
+        self.trackCount = c.pointee.track_count
+        self.totalDurationMs = c.pointee.total_duration_ms
+        self.tracks = try _ProtobufC.messages(c.pointee.tracks, c.pointee.n_tracks, as: Track.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__Album`.
@@ -436,14 +436,14 @@ extension HistoryEntry {
     /// Reads the message from a protobuf-c `Audotics__V1__HistoryEntry`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__HistoryEntry.self).pointee
-        self.playID = try _ProtobufC.string(c.play_id, field: "play_id", message: "audotics.v1.HistoryEntry")
-        self.track = try _ProtobufC.message(c.track, as: Track.self)
-        self.playedAt = try _ProtobufC.message(c.played_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.playedMs = c.played_ms
-        self.completed = c.completed != 0
-        self.skipped = c.skipped != 0
-        self.context = try _ProtobufC.message(c.context, as: PlaybackContext.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__HistoryEntry.self)
+        self.playID = try _ProtobufC.string(c.pointee.play_id, field: "play_id", message: "audotics.v1.HistoryEntry")
+        self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
+        self.playedAt = try _ProtobufC.message(c.pointee.played_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.playedMs = c.pointee.played_ms
+        self.completed = c.pointee.completed != 0
+        self.skipped = c.pointee.skipped != 0
+        self.context = try _ProtobufC.message(c.pointee.context, as: PlaybackContext.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__HistoryEntry`.
@@ -479,8 +479,8 @@ extension GetTrackRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTrackRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetTrackRequest.self).pointee
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.GetTrackRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetTrackRequest.self)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetTrackRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetTrackRequest`.
@@ -504,8 +504,8 @@ extension BatchGetTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__BatchGetTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__BatchGetTracksRequest.self).pointee
-        self.trackIDs = try _ProtobufC.strings(c.track_ids, c.n_track_ids, field: "track_ids", message: "audotics.v1.BatchGetTracksRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__BatchGetTracksRequest.self)
+        self.trackIDs = try _ProtobufC.strings(c.pointee.track_ids, c.pointee.n_track_ids, field: "track_ids", message: "audotics.v1.BatchGetTracksRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__BatchGetTracksRequest`.
@@ -532,9 +532,9 @@ extension BatchGetTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__BatchGetTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__BatchGetTracksResponse.self).pointee
-        self.tracks = try _ProtobufC.messages(c.tracks, c.n_tracks, as: Track.self)
-        self.missingIDs = try _ProtobufC.strings(c.missing_ids, c.n_missing_ids, field: "missing_ids", message: "audotics.v1.BatchGetTracksResponse")
+        let c = message.assumingMemoryBound(to: Audotics__V1__BatchGetTracksResponse.self)
+        self.tracks = try _ProtobufC.messages(c.pointee.tracks, c.pointee.n_tracks, as: Track.self)
+        self.missingIDs = try _ProtobufC.strings(c.pointee.missing_ids, c.pointee.n_missing_ids, field: "missing_ids", message: "audotics.v1.BatchGetTracksResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__BatchGetTracksResponse`.
@@ -565,11 +565,11 @@ extension SearchTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__SearchTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__SearchTracksRequest.self).pointee
-        self.query = try _ProtobufC.string(c.query, field: "query", message: "audotics.v1.SearchTracksRequest")
-        self.genre = try _ProtobufC.string(c.genre, field: "genre", message: "audotics.v1.SearchTracksRequest")
-        self.pageSize = c.page_size
-        self.pageToken = try _ProtobufC.string(c.page_token, field: "page_token", message: "audotics.v1.SearchTracksRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__SearchTracksRequest.self)
+        self.query = try _ProtobufC.string(c.pointee.query, field: "query", message: "audotics.v1.SearchTracksRequest")
+        self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.SearchTracksRequest")
+        self.pageSize = c.pointee.page_size
+        self.pageToken = try _ProtobufC.string(c.pointee.page_token, field: "page_token", message: "audotics.v1.SearchTracksRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__SearchTracksRequest`.
@@ -596,10 +596,10 @@ extension SearchTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__SearchTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__SearchTracksResponse.self).pointee
-        self.tracks = try _ProtobufC.messages(c.tracks, c.n_tracks, as: Track.self)
-        self.nextPageToken = try _ProtobufC.string(c.next_page_token, field: "next_page_token", message: "audotics.v1.SearchTracksResponse")
-        self.totalSize = c.total_size
+        let c = message.assumingMemoryBound(to: Audotics__V1__SearchTracksResponse.self)
+        self.tracks = try _ProtobufC.messages(c.pointee.tracks, c.pointee.n_tracks, as: Track.self)
+        self.nextPageToken = try _ProtobufC.string(c.pointee.next_page_token, field: "next_page_token", message: "audotics.v1.SearchTracksResponse")
+        self.totalSize = c.pointee.total_size
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__SearchTracksResponse`.
@@ -628,8 +628,8 @@ extension GetArtistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetArtistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetArtistRequest.self).pointee
-        self.artistID = try _ProtobufC.string(c.artist_id, field: "artist_id", message: "audotics.v1.GetArtistRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetArtistRequest.self)
+        self.artistID = try _ProtobufC.string(c.pointee.artist_id, field: "artist_id", message: "audotics.v1.GetArtistRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetArtistRequest`.
@@ -653,8 +653,8 @@ extension GetAlbumRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetAlbumRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetAlbumRequest.self).pointee
-        self.albumID = try _ProtobufC.string(c.album_id, field: "album_id", message: "audotics.v1.GetAlbumRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetAlbumRequest.self)
+        self.albumID = try _ProtobufC.string(c.pointee.album_id, field: "album_id", message: "audotics.v1.GetAlbumRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetAlbumRequest`.
@@ -678,11 +678,11 @@ extension ListHistoryRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__ListHistoryRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ListHistoryRequest.self).pointee
-        self.pageSize = c.page_size
-        self.pageToken = try _ProtobufC.string(c.page_token, field: "page_token", message: "audotics.v1.ListHistoryRequest")
-        self.startTime = try _ProtobufC.message(c.start_time, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.endTime = try _ProtobufC.message(c.end_time, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__ListHistoryRequest.self)
+        self.pageSize = c.pointee.page_size
+        self.pageToken = try _ProtobufC.string(c.pointee.page_token, field: "page_token", message: "audotics.v1.ListHistoryRequest")
+        self.startTime = try _ProtobufC.message(c.pointee.start_time, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.endTime = try _ProtobufC.message(c.pointee.end_time, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ListHistoryRequest`.
@@ -713,9 +713,9 @@ extension ListHistoryResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__ListHistoryResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ListHistoryResponse.self).pointee
-        self.entries = try _ProtobufC.messages(c.entries, c.n_entries, as: HistoryEntry.self)
-        self.nextPageToken = try _ProtobufC.string(c.next_page_token, field: "next_page_token", message: "audotics.v1.ListHistoryResponse")
+        let c = message.assumingMemoryBound(to: Audotics__V1__ListHistoryResponse.self)
+        self.entries = try _ProtobufC.messages(c.pointee.entries, c.pointee.n_entries, as: HistoryEntry.self)
+        self.nextPageToken = try _ProtobufC.string(c.pointee.next_page_token, field: "next_page_token", message: "audotics.v1.ListHistoryResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ListHistoryResponse`.

@@ -347,19 +347,19 @@ extension Playlist {
     /// Reads the message from a protobuf-c `Audotics__V1__Playlist`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__Playlist.self).pointee
-        self.id = try _ProtobufC.string(c.id, field: "id", message: "audotics.v1.Playlist")
-        self.ownerID = try _ProtobufC.string(c.owner_id, field: "owner_id", message: "audotics.v1.Playlist")
-        self.ownerDisplayName = try _ProtobufC.string(c.owner_display_name, field: "owner_display_name", message: "audotics.v1.Playlist")
-        self.name = try _ProtobufC.string(c.name, field: "name", message: "audotics.v1.Playlist")
-        self.description = try _ProtobufC.string(c.description, field: "description", message: "audotics.v1.Playlist")
-        self.visibility = _ProtobufC.enumValue(c.visibility)
-        self.collaborative = c.collaborative != 0
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.Playlist")
-        self.itemCount = c.item_count
-        self.totalDurationMs = c.total_duration_ms
-        self.createdAt = try _ProtobufC.message(c.created_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.updatedAt = try _ProtobufC.message(c.updated_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__Playlist.self)
+        self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Playlist")
+        self.ownerID = try _ProtobufC.string(c.pointee.owner_id, field: "owner_id", message: "audotics.v1.Playlist")
+        self.ownerDisplayName = try _ProtobufC.string(c.pointee.owner_display_name, field: "owner_display_name", message: "audotics.v1.Playlist")
+        self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.v1.Playlist")
+        self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "audotics.v1.Playlist")
+        self.visibility = _ProtobufC.enumValue(c.pointee.visibility)
+        self.collaborative = c.pointee.collaborative != 0
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.Playlist")
+        self.itemCount = c.pointee.item_count
+        self.totalDurationMs = c.pointee.total_duration_ms
+        self.createdAt = try _ProtobufC.message(c.pointee.created_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.updatedAt = try _ProtobufC.message(c.pointee.updated_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__Playlist`.
@@ -398,12 +398,12 @@ extension PlaylistItem {
     /// Reads the message from a protobuf-c `Audotics__V1__PlaylistItem`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__PlaylistItem.self).pointee
-        self.position = c.position
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.PlaylistItem")
-        self.track = try _ProtobufC.message(c.track, as: Track.self)
-        self.addedAt = try _ProtobufC.message(c.added_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.addedByUserID = try _ProtobufC.string(c.added_by_user_id, field: "added_by_user_id", message: "audotics.v1.PlaylistItem")
+        let c = message.assumingMemoryBound(to: Audotics__V1__PlaylistItem.self)
+        self.position = c.pointee.position
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.PlaylistItem")
+        self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
+        self.addedAt = try _ProtobufC.message(c.pointee.added_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.addedByUserID = try _ProtobufC.string(c.pointee.added_by_user_id, field: "added_by_user_id", message: "audotics.v1.PlaylistItem")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__PlaylistItem`.
@@ -435,9 +435,9 @@ extension TrackPosition {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackPosition`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__TrackPosition.self).pointee
-        self.position = c.position
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.TrackPosition")
+        let c = message.assumingMemoryBound(to: Audotics__V1__TrackPosition.self)
+        self.position = c.pointee.position
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.TrackPosition")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__TrackPosition`.
@@ -462,12 +462,12 @@ extension CreatePlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__CreatePlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__CreatePlaylistRequest.self).pointee
-        self.name = try _ProtobufC.string(c.name, field: "name", message: "audotics.v1.CreatePlaylistRequest")
-        self.description = try _ProtobufC.string(c.description, field: "description", message: "audotics.v1.CreatePlaylistRequest")
-        self.visibility = _ProtobufC.enumValue(c.visibility)
-        self.collaborative = c.collaborative != 0
-        self.trackIDs = try _ProtobufC.strings(c.track_ids, c.n_track_ids, field: "track_ids", message: "audotics.v1.CreatePlaylistRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__CreatePlaylistRequest.self)
+        self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.v1.CreatePlaylistRequest")
+        self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "audotics.v1.CreatePlaylistRequest")
+        self.visibility = _ProtobufC.enumValue(c.pointee.visibility)
+        self.collaborative = c.pointee.collaborative != 0
+        self.trackIDs = try _ProtobufC.strings(c.pointee.track_ids, c.pointee.n_track_ids, field: "track_ids", message: "audotics.v1.CreatePlaylistRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__CreatePlaylistRequest`.
@@ -498,9 +498,9 @@ extension CreatePlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__CreatePlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__CreatePlaylistResponse.self).pointee
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.CreatePlaylistResponse")
-        self.playlist = try _ProtobufC.message(c.playlist, as: Playlist.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__CreatePlaylistResponse.self)
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.CreatePlaylistResponse")
+        self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__CreatePlaylistResponse`.
@@ -527,10 +527,10 @@ extension GetPlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetPlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetPlaylistRequest.self).pointee
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.GetPlaylistRequest")
-        self.itemsPageSize = c.items_page_size
-        self.itemsPageToken = try _ProtobufC.string(c.items_page_token, field: "items_page_token", message: "audotics.v1.GetPlaylistRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetPlaylistRequest.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.GetPlaylistRequest")
+        self.itemsPageSize = c.pointee.items_page_size
+        self.itemsPageToken = try _ProtobufC.string(c.pointee.items_page_token, field: "items_page_token", message: "audotics.v1.GetPlaylistRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetPlaylistRequest`.
@@ -556,10 +556,10 @@ extension GetPlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetPlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetPlaylistResponse.self).pointee
-        self.playlist = try _ProtobufC.message(c.playlist, as: Playlist.self)
-        self.items = try _ProtobufC.messages(c.items, c.n_items, as: PlaylistItem.self)
-        self.nextItemsPageToken = try _ProtobufC.string(c.next_items_page_token, field: "next_items_page_token", message: "audotics.v1.GetPlaylistResponse")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetPlaylistResponse.self)
+        self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
+        self.items = try _ProtobufC.messages(c.pointee.items, c.pointee.n_items, as: PlaylistItem.self)
+        self.nextItemsPageToken = try _ProtobufC.string(c.pointee.next_items_page_token, field: "next_items_page_token", message: "audotics.v1.GetPlaylistResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetPlaylistResponse`.
@@ -590,10 +590,10 @@ extension ListPlaylistsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__ListPlaylistsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ListPlaylistsRequest.self).pointee
-        self.ownerID = try _ProtobufC.string(c.owner_id, field: "owner_id", message: "audotics.v1.ListPlaylistsRequest")
-        self.pageSize = c.page_size
-        self.pageToken = try _ProtobufC.string(c.page_token, field: "page_token", message: "audotics.v1.ListPlaylistsRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__ListPlaylistsRequest.self)
+        self.ownerID = try _ProtobufC.string(c.pointee.owner_id, field: "owner_id", message: "audotics.v1.ListPlaylistsRequest")
+        self.pageSize = c.pointee.page_size
+        self.pageToken = try _ProtobufC.string(c.pointee.page_token, field: "page_token", message: "audotics.v1.ListPlaylistsRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ListPlaylistsRequest`.
@@ -619,10 +619,10 @@ extension ListPlaylistsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__ListPlaylistsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ListPlaylistsResponse.self).pointee
-        self.playlists = try _ProtobufC.messages(c.playlists, c.n_playlists, as: Playlist.self)
-        self.nextPageToken = try _ProtobufC.string(c.next_page_token, field: "next_page_token", message: "audotics.v1.ListPlaylistsResponse")
-        self.totalSize = c.total_size
+        let c = message.assumingMemoryBound(to: Audotics__V1__ListPlaylistsResponse.self)
+        self.playlists = try _ProtobufC.messages(c.pointee.playlists, c.pointee.n_playlists, as: Playlist.self)
+        self.nextPageToken = try _ProtobufC.string(c.pointee.next_page_token, field: "next_page_token", message: "audotics.v1.ListPlaylistsResponse")
+        self.totalSize = c.pointee.total_size
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ListPlaylistsResponse`.
@@ -651,11 +651,11 @@ extension UpdatePlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__UpdatePlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__UpdatePlaylistRequest.self).pointee
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.UpdatePlaylistRequest")
-        self.playlist = try _ProtobufC.message(c.playlist, as: Playlist.self)
-        self.updateMask = try _ProtobufC.message(c.update_mask, as: AudoticsWellKnownTypes.FieldMask.self)
-        self.expectedSnapshotID = try _ProtobufC.string(c.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.UpdatePlaylistRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__UpdatePlaylistRequest.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.UpdatePlaylistRequest")
+        self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
+        self.updateMask = try _ProtobufC.message(c.pointee.update_mask, as: AudoticsWellKnownTypes.FieldMask.self)
+        self.expectedSnapshotID = try _ProtobufC.string(c.pointee.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.UpdatePlaylistRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__UpdatePlaylistRequest`.
@@ -686,9 +686,9 @@ extension UpdatePlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__UpdatePlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__UpdatePlaylistResponse.self).pointee
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.UpdatePlaylistResponse")
-        self.playlist = try _ProtobufC.message(c.playlist, as: Playlist.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__UpdatePlaylistResponse.self)
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.UpdatePlaylistResponse")
+        self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__UpdatePlaylistResponse`.
@@ -715,9 +715,9 @@ extension DeletePlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__DeletePlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__DeletePlaylistRequest.self).pointee
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.DeletePlaylistRequest")
-        self.expectedSnapshotID = try _ProtobufC.string(c.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.DeletePlaylistRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__DeletePlaylistRequest.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.DeletePlaylistRequest")
+        self.expectedSnapshotID = try _ProtobufC.string(c.pointee.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.DeletePlaylistRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__DeletePlaylistRequest`.
@@ -742,8 +742,8 @@ extension DeletePlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__DeletePlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__DeletePlaylistResponse.self).pointee
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.DeletePlaylistResponse")
+        let c = message.assumingMemoryBound(to: Audotics__V1__DeletePlaylistResponse.self)
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.DeletePlaylistResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__DeletePlaylistResponse`.
@@ -767,11 +767,11 @@ extension AddTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__AddTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__AddTracksRequest.self).pointee
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.AddTracksRequest")
-        self.trackIDs = try _ProtobufC.strings(c.track_ids, c.n_track_ids, field: "track_ids", message: "audotics.v1.AddTracksRequest")
-        if c._position_case.rawValue == 3 { self.position = c.position }
-        self.expectedSnapshotID = try _ProtobufC.string(c.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.AddTracksRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__AddTracksRequest.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.AddTracksRequest")
+        self.trackIDs = try _ProtobufC.strings(c.pointee.track_ids, c.pointee.n_track_ids, field: "track_ids", message: "audotics.v1.AddTracksRequest")
+        if c.pointee._position_case.rawValue == 3 { self.position = c.pointee.position }
+        self.expectedSnapshotID = try _ProtobufC.string(c.pointee.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.AddTracksRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__AddTracksRequest`.
@@ -804,10 +804,10 @@ extension AddTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__AddTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__AddTracksResponse.self).pointee
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.AddTracksResponse")
-        self.position = c.position
-        self.itemCount = c.item_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__AddTracksResponse.self)
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.AddTracksResponse")
+        self.position = c.pointee.position
+        self.itemCount = c.pointee.item_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__AddTracksResponse`.
@@ -833,10 +833,10 @@ extension RemoveTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__RemoveTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RemoveTracksRequest.self).pointee
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.RemoveTracksRequest")
-        self.items = try _ProtobufC.messages(c.items, c.n_items, as: TrackPosition.self)
-        self.expectedSnapshotID = try _ProtobufC.string(c.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.RemoveTracksRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__RemoveTracksRequest.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.RemoveTracksRequest")
+        self.items = try _ProtobufC.messages(c.pointee.items, c.pointee.n_items, as: TrackPosition.self)
+        self.expectedSnapshotID = try _ProtobufC.string(c.pointee.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.RemoveTracksRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RemoveTracksRequest`.
@@ -865,9 +865,9 @@ extension RemoveTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__RemoveTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RemoveTracksResponse.self).pointee
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.RemoveTracksResponse")
-        self.itemCount = c.item_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__RemoveTracksResponse.self)
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.RemoveTracksResponse")
+        self.itemCount = c.pointee.item_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RemoveTracksResponse`.
@@ -892,12 +892,12 @@ extension ReorderTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__ReorderTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ReorderTracksRequest.self).pointee
-        self.playlistID = try _ProtobufC.string(c.playlist_id, field: "playlist_id", message: "audotics.v1.ReorderTracksRequest")
-        self.rangeStart = c.range_start
-        self.rangeLength = c.range_length
-        self.insertBefore = c.insert_before
-        self.expectedSnapshotID = try _ProtobufC.string(c.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.ReorderTracksRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__ReorderTracksRequest.self)
+        self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.ReorderTracksRequest")
+        self.rangeStart = c.pointee.range_start
+        self.rangeLength = c.pointee.range_length
+        self.insertBefore = c.pointee.insert_before
+        self.expectedSnapshotID = try _ProtobufC.string(c.pointee.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.ReorderTracksRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ReorderTracksRequest`.
@@ -925,8 +925,8 @@ extension ReorderTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__ReorderTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ReorderTracksResponse.self).pointee
-        self.snapshotID = try _ProtobufC.string(c.snapshot_id, field: "snapshot_id", message: "audotics.v1.ReorderTracksResponse")
+        let c = message.assumingMemoryBound(to: Audotics__V1__ReorderTracksResponse.self)
+        self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.ReorderTracksResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ReorderTracksResponse`.

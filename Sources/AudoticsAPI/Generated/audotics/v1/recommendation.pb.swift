@@ -207,11 +207,11 @@ extension RecommendationReason {
     /// Reads the message from a protobuf-c `Audotics__V1__RecommendationReason`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RecommendationReason.self).pointee
-        self.type = _ProtobufC.enumValue(c.type)
-        self.text = try _ProtobufC.string(c.text, field: "text", message: "audotics.v1.RecommendationReason")
-        self.relatedTrackID = try _ProtobufC.string(c.related_track_id, field: "related_track_id", message: "audotics.v1.RecommendationReason")
-        self.relatedGenre = try _ProtobufC.string(c.related_genre, field: "related_genre", message: "audotics.v1.RecommendationReason")
+        let c = message.assumingMemoryBound(to: Audotics__V1__RecommendationReason.self)
+        self.type = _ProtobufC.enumValue(c.pointee.type)
+        self.text = try _ProtobufC.string(c.pointee.text, field: "text", message: "audotics.v1.RecommendationReason")
+        self.relatedTrackID = try _ProtobufC.string(c.pointee.related_track_id, field: "related_track_id", message: "audotics.v1.RecommendationReason")
+        self.relatedGenre = try _ProtobufC.string(c.pointee.related_genre, field: "related_genre", message: "audotics.v1.RecommendationReason")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RecommendationReason`.
@@ -238,10 +238,10 @@ extension Recommendation {
     /// Reads the message from a protobuf-c `Audotics__V1__Recommendation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__Recommendation.self).pointee
-        self.track = try _ProtobufC.message(c.track, as: Track.self)
-        self.score = c.score
-        self.reason = try _ProtobufC.message(c.reason, as: RecommendationReason.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__Recommendation.self)
+        self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
+        self.score = c.pointee.score
+        self.reason = try _ProtobufC.message(c.pointee.reason, as: RecommendationReason.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__Recommendation`.
@@ -271,10 +271,10 @@ extension GetRecommendationsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetRecommendationsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetRecommendationsRequest.self).pointee
-        self.limit = c.limit
-        self.seedTrackIDs = try _ProtobufC.strings(c.seed_track_ids, c.n_seed_track_ids, field: "seed_track_ids", message: "audotics.v1.GetRecommendationsRequest")
-        self.genre = try _ProtobufC.string(c.genre, field: "genre", message: "audotics.v1.GetRecommendationsRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetRecommendationsRequest.self)
+        self.limit = c.pointee.limit
+        self.seedTrackIDs = try _ProtobufC.strings(c.pointee.seed_track_ids, c.pointee.n_seed_track_ids, field: "seed_track_ids", message: "audotics.v1.GetRecommendationsRequest")
+        self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GetRecommendationsRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetRecommendationsRequest`.
@@ -303,10 +303,10 @@ extension GetRecommendationsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetRecommendationsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetRecommendationsResponse.self).pointee
-        self.recommendations = try _ProtobufC.messages(c.recommendations, c.n_recommendations, as: Recommendation.self)
-        self.modelVersion = try _ProtobufC.string(c.model_version, field: "model_version", message: "audotics.v1.GetRecommendationsResponse")
-        self.generatedAt = try _ProtobufC.message(c.generated_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetRecommendationsResponse.self)
+        self.recommendations = try _ProtobufC.messages(c.pointee.recommendations, c.pointee.n_recommendations, as: Recommendation.self)
+        self.modelVersion = try _ProtobufC.string(c.pointee.model_version, field: "model_version", message: "audotics.v1.GetRecommendationsResponse")
+        self.generatedAt = try _ProtobufC.message(c.pointee.generated_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetRecommendationsResponse`.
@@ -337,9 +337,9 @@ extension GetSimilarTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetSimilarTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetSimilarTracksRequest.self).pointee
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.GetSimilarTracksRequest")
-        self.limit = c.limit
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetSimilarTracksRequest.self)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetSimilarTracksRequest")
+        self.limit = c.pointee.limit
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetSimilarTracksRequest`.
@@ -364,10 +364,10 @@ extension GetSimilarTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetSimilarTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__GetSimilarTracksResponse.self).pointee
-        self.trackID = try _ProtobufC.string(c.track_id, field: "track_id", message: "audotics.v1.GetSimilarTracksResponse")
-        self.similarTracks = try _ProtobufC.messages(c.similar_tracks, c.n_similar_tracks, as: Recommendation.self)
-        self.modelVersion = try _ProtobufC.string(c.model_version, field: "model_version", message: "audotics.v1.GetSimilarTracksResponse")
+        let c = message.assumingMemoryBound(to: Audotics__V1__GetSimilarTracksResponse.self)
+        self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetSimilarTracksResponse")
+        self.similarTracks = try _ProtobufC.messages(c.pointee.similar_tracks, c.pointee.n_similar_tracks, as: Recommendation.self)
+        self.modelVersion = try _ProtobufC.string(c.pointee.model_version, field: "model_version", message: "audotics.v1.GetSimilarTracksResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetSimilarTracksResponse`.
@@ -419,28 +419,28 @@ extension ModelInfo {
     /// Reads the message from a protobuf-c `Audotics__V1__ModelInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__ModelInfo.self).pointee
-        self.modelVersion = try _ProtobufC.string(c.model_version, field: "model_version", message: "audotics.v1.ModelInfo")
-        self.algorithm = try _ProtobufC.string(c.algorithm, field: "algorithm", message: "audotics.v1.ModelInfo")
-        self.trainedAt = try _ProtobufC.message(c.trained_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.loadedAt = try _ProtobufC.message(c.loaded_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.factors = c.factors
-        self.regularization = c.regularization
-        self.alpha = c.alpha
-        self.iterations = c.iterations
-        self.trainingInteractionCount = c.training_interaction_count
-        self.userCount = c.user_count
-        self.trackCount = c.track_count
-        self.trainingDuration = try _ProtobufC.message(c.training_duration, as: AudoticsWellKnownTypes.Duration.self)
-        if c.n_metrics > 0 {
-            var map = [String: Double](minimumCapacity: c.n_metrics)
-            for index in 0..<c.n_metrics {
-                guard let entry = c.metrics[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "audotics.v1.ModelInfo")] = entry.value
+        let c = message.assumingMemoryBound(to: Audotics__V1__ModelInfo.self)
+        self.modelVersion = try _ProtobufC.string(c.pointee.model_version, field: "model_version", message: "audotics.v1.ModelInfo")
+        self.algorithm = try _ProtobufC.string(c.pointee.algorithm, field: "algorithm", message: "audotics.v1.ModelInfo")
+        self.trainedAt = try _ProtobufC.message(c.pointee.trained_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.loadedAt = try _ProtobufC.message(c.pointee.loaded_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.factors = c.pointee.factors
+        self.regularization = c.pointee.regularization
+        self.alpha = c.pointee.alpha
+        self.iterations = c.pointee.iterations
+        self.trainingInteractionCount = c.pointee.training_interaction_count
+        self.userCount = c.pointee.user_count
+        self.trackCount = c.pointee.track_count
+        self.trainingDuration = try _ProtobufC.message(c.pointee.training_duration, as: AudoticsWellKnownTypes.Duration.self)
+        if c.pointee.n_metrics > 0 {
+            var map = [String: Double](minimumCapacity: c.pointee.n_metrics)
+            for index in 0..<c.pointee.n_metrics {
+                guard let entry = c.pointee.metrics[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "audotics.v1.ModelInfo")] = entry.pointee.value
             }
             self.metrics = map
         }
-        self.foldedInUserCount = c.folded_in_user_count
+        self.foldedInUserCount = c.pointee.folded_in_user_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__ModelInfo`.
@@ -465,6 +465,8 @@ extension ModelInfo {
             c.pointee.training_duration = arena.message(value, as: Google__Protobuf__Duration.self)
         }
         if !self.metrics.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.metrics.count)
             let entries = arena.allocate(Audotics__V1__ModelInfo__MetricsEntry.self, count: self.metrics.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__V1__ModelInfo__MetricsEntry>?.self, count: self.metrics.count)
             var index = 0

@@ -212,13 +212,13 @@ extension User {
     /// Reads the message from a protobuf-c `Audotics__V1__User`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__User.self).pointee
-        self.id = try _ProtobufC.string(c.id, field: "id", message: "audotics.v1.User")
-        self.email = try _ProtobufC.string(c.email, field: "email", message: "audotics.v1.User")
-        self.displayName = try _ProtobufC.string(c.display_name, field: "display_name", message: "audotics.v1.User")
-        self.country = try _ProtobufC.string(c.country, field: "country", message: "audotics.v1.User")
-        self.createdAt = try _ProtobufC.message(c.created_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.updatedAt = try _ProtobufC.message(c.updated_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__User.self)
+        self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.User")
+        self.email = try _ProtobufC.string(c.pointee.email, field: "email", message: "audotics.v1.User")
+        self.displayName = try _ProtobufC.string(c.pointee.display_name, field: "display_name", message: "audotics.v1.User")
+        self.country = try _ProtobufC.string(c.pointee.country, field: "country", message: "audotics.v1.User")
+        self.createdAt = try _ProtobufC.message(c.pointee.created_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.updatedAt = try _ProtobufC.message(c.pointee.updated_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__User`.
@@ -251,13 +251,13 @@ extension AuthTokens {
     /// Reads the message from a protobuf-c `Audotics__V1__AuthTokens`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__AuthTokens.self).pointee
-        self.accessToken = try _ProtobufC.string(c.access_token, field: "access_token", message: "audotics.v1.AuthTokens")
-        self.tokenType = try _ProtobufC.string(c.token_type, field: "token_type", message: "audotics.v1.AuthTokens")
-        self.expiresIn = c.expires_in
-        self.accessTokenExpiresAt = try _ProtobufC.message(c.access_token_expires_at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.refreshToken = try _ProtobufC.string(c.refresh_token, field: "refresh_token", message: "audotics.v1.AuthTokens")
-        self.refreshTokenExpiresAt = try _ProtobufC.message(c.refresh_token_expires_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__AuthTokens.self)
+        self.accessToken = try _ProtobufC.string(c.pointee.access_token, field: "access_token", message: "audotics.v1.AuthTokens")
+        self.tokenType = try _ProtobufC.string(c.pointee.token_type, field: "token_type", message: "audotics.v1.AuthTokens")
+        self.expiresIn = c.pointee.expires_in
+        self.accessTokenExpiresAt = try _ProtobufC.message(c.pointee.access_token_expires_at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.refreshToken = try _ProtobufC.string(c.pointee.refresh_token, field: "refresh_token", message: "audotics.v1.AuthTokens")
+        self.refreshTokenExpiresAt = try _ProtobufC.message(c.pointee.refresh_token_expires_at, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__AuthTokens`.
@@ -290,10 +290,10 @@ extension RegisterRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__RegisterRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterRequest.self).pointee
-        self.email = try _ProtobufC.string(c.email, field: "email", message: "audotics.v1.RegisterRequest")
-        self.password = try _ProtobufC.string(c.password, field: "password", message: "audotics.v1.RegisterRequest")
-        self.displayName = try _ProtobufC.string(c.display_name, field: "display_name", message: "audotics.v1.RegisterRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterRequest.self)
+        self.email = try _ProtobufC.string(c.pointee.email, field: "email", message: "audotics.v1.RegisterRequest")
+        self.password = try _ProtobufC.string(c.pointee.password, field: "password", message: "audotics.v1.RegisterRequest")
+        self.displayName = try _ProtobufC.string(c.pointee.display_name, field: "display_name", message: "audotics.v1.RegisterRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RegisterRequest`.
@@ -319,9 +319,9 @@ extension RegisterResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__RegisterResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterResponse.self).pointee
-        self.user = try _ProtobufC.message(c.user, as: User.self)
-        self.tokens = try _ProtobufC.message(c.tokens, as: AuthTokens.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__RegisterResponse.self)
+        self.user = try _ProtobufC.message(c.pointee.user, as: User.self)
+        self.tokens = try _ProtobufC.message(c.pointee.tokens, as: AuthTokens.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RegisterResponse`.
@@ -350,9 +350,9 @@ extension LoginRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__LoginRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__LoginRequest.self).pointee
-        self.email = try _ProtobufC.string(c.email, field: "email", message: "audotics.v1.LoginRequest")
-        self.password = try _ProtobufC.string(c.password, field: "password", message: "audotics.v1.LoginRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__LoginRequest.self)
+        self.email = try _ProtobufC.string(c.pointee.email, field: "email", message: "audotics.v1.LoginRequest")
+        self.password = try _ProtobufC.string(c.pointee.password, field: "password", message: "audotics.v1.LoginRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__LoginRequest`.
@@ -377,9 +377,9 @@ extension LoginResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__LoginResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__LoginResponse.self).pointee
-        self.user = try _ProtobufC.message(c.user, as: User.self)
-        self.tokens = try _ProtobufC.message(c.tokens, as: AuthTokens.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__LoginResponse.self)
+        self.user = try _ProtobufC.message(c.pointee.user, as: User.self)
+        self.tokens = try _ProtobufC.message(c.pointee.tokens, as: AuthTokens.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__LoginResponse`.
@@ -408,8 +408,8 @@ extension RefreshRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__RefreshRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RefreshRequest.self).pointee
-        self.refreshToken = try _ProtobufC.string(c.refresh_token, field: "refresh_token", message: "audotics.v1.RefreshRequest")
+        let c = message.assumingMemoryBound(to: Audotics__V1__RefreshRequest.self)
+        self.refreshToken = try _ProtobufC.string(c.pointee.refresh_token, field: "refresh_token", message: "audotics.v1.RefreshRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RefreshRequest`.
@@ -433,8 +433,8 @@ extension RefreshResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__RefreshResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__RefreshResponse.self).pointee
-        self.tokens = try _ProtobufC.message(c.tokens, as: AuthTokens.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__RefreshResponse.self)
+        self.tokens = try _ProtobufC.message(c.pointee.tokens, as: AuthTokens.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__RefreshResponse`.
@@ -460,9 +460,9 @@ extension LogoutRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__LogoutRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__LogoutRequest.self).pointee
-        self.refreshToken = try _ProtobufC.string(c.refresh_token, field: "refresh_token", message: "audotics.v1.LogoutRequest")
-        self.allSessions = c.all_sessions != 0
+        let c = message.assumingMemoryBound(to: Audotics__V1__LogoutRequest.self)
+        self.refreshToken = try _ProtobufC.string(c.pointee.refresh_token, field: "refresh_token", message: "audotics.v1.LogoutRequest")
+        self.allSessions = c.pointee.all_sessions != 0
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__LogoutRequest`.
@@ -487,8 +487,8 @@ extension LogoutResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__LogoutResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__LogoutResponse.self).pointee
-        self.revokedSessionCount = c.revoked_session_count
+        let c = message.assumingMemoryBound(to: Audotics__V1__LogoutResponse.self)
+        self.revokedSessionCount = c.pointee.revoked_session_count
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__LogoutResponse`.
@@ -535,9 +535,9 @@ extension UpdateMeRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__UpdateMeRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__UpdateMeRequest.self).pointee
-        self.user = try _ProtobufC.message(c.user, as: User.self)
-        self.updateMask = try _ProtobufC.message(c.update_mask, as: AudoticsWellKnownTypes.FieldMask.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__UpdateMeRequest.self)
+        self.user = try _ProtobufC.message(c.pointee.user, as: User.self)
+        self.updateMask = try _ProtobufC.message(c.pointee.update_mask, as: AudoticsWellKnownTypes.FieldMask.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__UpdateMeRequest`.
@@ -589,8 +589,8 @@ extension JsonWebKeySet {
     /// Reads the message from a protobuf-c `Audotics__V1__JsonWebKeySet`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__JsonWebKeySet.self).pointee
-        self.keys = try _ProtobufC.messages(c.keys, c.n_keys, as: JsonWebKey.self)
+        let c = message.assumingMemoryBound(to: Audotics__V1__JsonWebKeySet.self)
+        self.keys = try _ProtobufC.messages(c.pointee.keys, c.pointee.n_keys, as: JsonWebKey.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__JsonWebKeySet`.
@@ -617,13 +617,13 @@ extension JsonWebKey {
     /// Reads the message from a protobuf-c `Audotics__V1__JsonWebKey`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__V1__JsonWebKey.self).pointee
-        self.kty = try _ProtobufC.string(c.kty, field: "kty", message: "audotics.v1.JsonWebKey")
-        self.crv = try _ProtobufC.string(c.crv, field: "crv", message: "audotics.v1.JsonWebKey")
-        self.x = try _ProtobufC.string(c.x, field: "x", message: "audotics.v1.JsonWebKey")
-        self.kid = try _ProtobufC.string(c.kid, field: "kid", message: "audotics.v1.JsonWebKey")
-        self.use = try _ProtobufC.string(c.use, field: "use", message: "audotics.v1.JsonWebKey")
-        self.alg = try _ProtobufC.string(c.alg, field: "alg", message: "audotics.v1.JsonWebKey")
+        let c = message.assumingMemoryBound(to: Audotics__V1__JsonWebKey.self)
+        self.kty = try _ProtobufC.string(c.pointee.kty, field: "kty", message: "audotics.v1.JsonWebKey")
+        self.crv = try _ProtobufC.string(c.pointee.crv, field: "crv", message: "audotics.v1.JsonWebKey")
+        self.x = try _ProtobufC.string(c.pointee.x, field: "x", message: "audotics.v1.JsonWebKey")
+        self.kid = try _ProtobufC.string(c.pointee.kid, field: "kid", message: "audotics.v1.JsonWebKey")
+        self.use = try _ProtobufC.string(c.pointee.use, field: "use", message: "audotics.v1.JsonWebKey")
+        self.alg = try _ProtobufC.string(c.pointee.alg, field: "alg", message: "audotics.v1.JsonWebKey")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__JsonWebKey`.

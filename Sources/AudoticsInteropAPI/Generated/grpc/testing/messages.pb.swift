@@ -590,8 +590,8 @@ extension BoolValue {
     /// Reads the message from a protobuf-c `Grpc__Testing__BoolValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__BoolValue.self).pointee
-        self.value = c.value != 0
+        let c = message.assumingMemoryBound(to: Grpc__Testing__BoolValue.self)
+        self.value = c.pointee.value != 0
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__BoolValue`.
@@ -615,9 +615,9 @@ extension Payload {
     /// Reads the message from a protobuf-c `Grpc__Testing__Payload`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__Payload.self).pointee
-        self.type = _ProtobufC.enumValue(c.type)
-        self.body = _ProtobufC.bytes(c.body.data, c.body.len)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__Payload.self)
+        self.type = _ProtobufC.enumValue(c.pointee.type)
+        self.body = _ProtobufC.bytes(c.pointee.body.data, c.pointee.body.len)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__Payload`.
@@ -642,9 +642,9 @@ extension EchoStatus {
     /// Reads the message from a protobuf-c `Grpc__Testing__EchoStatus`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__EchoStatus.self).pointee
-        self.code = c.code
-        self.message = try _ProtobufC.string(c.message, field: "message", message: "grpc.testing.EchoStatus")
+        let c = message.assumingMemoryBound(to: Grpc__Testing__EchoStatus.self)
+        self.code = c.pointee.code
+        self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "grpc.testing.EchoStatus")
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__EchoStatus`.
@@ -669,18 +669,18 @@ extension SimpleRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__SimpleRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__SimpleRequest.self).pointee
-        self.responseType = _ProtobufC.enumValue(c.response_type)
-        self.responseSize = c.response_size
-        self.payload = try _ProtobufC.message(c.payload, as: Payload.self)
-        self.fillUsername = c.fill_username != 0
-        self.fillOauthScope = c.fill_oauth_scope != 0
-        self.responseCompressed = try _ProtobufC.message(c.response_compressed, as: BoolValue.self)
-        self.responseStatus = try _ProtobufC.message(c.response_status, as: EchoStatus.self)
-        self.expectCompressed = try _ProtobufC.message(c.expect_compressed, as: BoolValue.self)
-        self.fillServerID = c.fill_server_id != 0
-        self.fillGrpclbRouteType = c.fill_grpclb_route_type != 0
-        self.orcaPerQueryReport = try _ProtobufC.message(c.orca_per_query_report, as: TestOrcaReport.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__SimpleRequest.self)
+        self.responseType = _ProtobufC.enumValue(c.pointee.response_type)
+        self.responseSize = c.pointee.response_size
+        self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
+        self.fillUsername = c.pointee.fill_username != 0
+        self.fillOauthScope = c.pointee.fill_oauth_scope != 0
+        self.responseCompressed = try _ProtobufC.message(c.pointee.response_compressed, as: BoolValue.self)
+        self.responseStatus = try _ProtobufC.message(c.pointee.response_status, as: EchoStatus.self)
+        self.expectCompressed = try _ProtobufC.message(c.pointee.expect_compressed, as: BoolValue.self)
+        self.fillServerID = c.pointee.fill_server_id != 0
+        self.fillGrpclbRouteType = c.pointee.fill_grpclb_route_type != 0
+        self.orcaPerQueryReport = try _ProtobufC.message(c.pointee.orca_per_query_report, as: TestOrcaReport.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__SimpleRequest`.
@@ -724,13 +724,13 @@ extension SimpleResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__SimpleResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__SimpleResponse.self).pointee
-        self.payload = try _ProtobufC.message(c.payload, as: Payload.self)
-        self.username = try _ProtobufC.string(c.username, field: "username", message: "grpc.testing.SimpleResponse")
-        self.oauthScope = try _ProtobufC.string(c.oauth_scope, field: "oauth_scope", message: "grpc.testing.SimpleResponse")
-        self.serverID = try _ProtobufC.string(c.server_id, field: "server_id", message: "grpc.testing.SimpleResponse")
-        self.grpclbRouteType = _ProtobufC.enumValue(c.grpclb_route_type)
-        self.hostname = try _ProtobufC.string(c.hostname, field: "hostname", message: "grpc.testing.SimpleResponse")
+        let c = message.assumingMemoryBound(to: Grpc__Testing__SimpleResponse.self)
+        self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
+        self.username = try _ProtobufC.string(c.pointee.username, field: "username", message: "grpc.testing.SimpleResponse")
+        self.oauthScope = try _ProtobufC.string(c.pointee.oauth_scope, field: "oauth_scope", message: "grpc.testing.SimpleResponse")
+        self.serverID = try _ProtobufC.string(c.pointee.server_id, field: "server_id", message: "grpc.testing.SimpleResponse")
+        self.grpclbRouteType = _ProtobufC.enumValue(c.pointee.grpclb_route_type)
+        self.hostname = try _ProtobufC.string(c.pointee.hostname, field: "hostname", message: "grpc.testing.SimpleResponse")
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__SimpleResponse`.
@@ -761,9 +761,9 @@ extension StreamingInputCallRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingInputCallRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingInputCallRequest.self).pointee
-        self.payload = try _ProtobufC.message(c.payload, as: Payload.self)
-        self.expectCompressed = try _ProtobufC.message(c.expect_compressed, as: BoolValue.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingInputCallRequest.self)
+        self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
+        self.expectCompressed = try _ProtobufC.message(c.pointee.expect_compressed, as: BoolValue.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__StreamingInputCallRequest`.
@@ -792,8 +792,8 @@ extension StreamingInputCallResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingInputCallResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingInputCallResponse.self).pointee
-        self.aggregatedPayloadSize = c.aggregated_payload_size
+        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingInputCallResponse.self)
+        self.aggregatedPayloadSize = c.pointee.aggregated_payload_size
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__StreamingInputCallResponse`.
@@ -817,10 +817,10 @@ extension ResponseParameters {
     /// Reads the message from a protobuf-c `Grpc__Testing__ResponseParameters`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__ResponseParameters.self).pointee
-        self.size = c.size
-        self.intervalUs = c.interval_us
-        self.compressed = try _ProtobufC.message(c.compressed, as: BoolValue.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__ResponseParameters.self)
+        self.size = c.pointee.size
+        self.intervalUs = c.pointee.interval_us
+        self.compressed = try _ProtobufC.message(c.pointee.compressed, as: BoolValue.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__ResponseParameters`.
@@ -848,12 +848,12 @@ extension StreamingOutputCallRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingOutputCallRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingOutputCallRequest.self).pointee
-        self.responseType = _ProtobufC.enumValue(c.response_type)
-        self.responseParameters = try _ProtobufC.messages(c.response_parameters, c.n_response_parameters, as: ResponseParameters.self)
-        self.payload = try _ProtobufC.message(c.payload, as: Payload.self)
-        self.responseStatus = try _ProtobufC.message(c.response_status, as: EchoStatus.self)
-        self.orcaOobReport = try _ProtobufC.message(c.orca_oob_report, as: TestOrcaReport.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingOutputCallRequest.self)
+        self.responseType = _ProtobufC.enumValue(c.pointee.response_type)
+        self.responseParameters = try _ProtobufC.messages(c.pointee.response_parameters, c.pointee.n_response_parameters, as: ResponseParameters.self)
+        self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
+        self.responseStatus = try _ProtobufC.message(c.pointee.response_status, as: EchoStatus.self)
+        self.orcaOobReport = try _ProtobufC.message(c.pointee.orca_oob_report, as: TestOrcaReport.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__StreamingOutputCallRequest`.
@@ -890,8 +890,8 @@ extension StreamingOutputCallResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingOutputCallResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingOutputCallResponse.self).pointee
-        self.payload = try _ProtobufC.message(c.payload, as: Payload.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingOutputCallResponse.self)
+        self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__StreamingOutputCallResponse`.
@@ -917,8 +917,8 @@ extension ReconnectParams {
     /// Reads the message from a protobuf-c `Grpc__Testing__ReconnectParams`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__ReconnectParams.self).pointee
-        self.maxReconnectBackoffMs = c.max_reconnect_backoff_ms
+        let c = message.assumingMemoryBound(to: Grpc__Testing__ReconnectParams.self)
+        self.maxReconnectBackoffMs = c.pointee.max_reconnect_backoff_ms
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__ReconnectParams`.
@@ -942,9 +942,9 @@ extension ReconnectInfo {
     /// Reads the message from a protobuf-c `Grpc__Testing__ReconnectInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__ReconnectInfo.self).pointee
-        self.passed = c.passed != 0
-        self.backoffMs = _ProtobufC.scalars(c.backoff_ms, c.n_backoff_ms)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__ReconnectInfo.self)
+        self.passed = c.pointee.passed != 0
+        self.backoffMs = _ProtobufC.scalars(c.pointee.backoff_ms, c.pointee.n_backoff_ms)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__ReconnectInfo`.
@@ -972,10 +972,10 @@ extension LoadBalancerStatsRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsRequest.self).pointee
-        self.numRpcs = c.num_rpcs
-        self.timeoutSec = c.timeout_sec
-        self.metadataKeys = try _ProtobufC.strings(c.metadata_keys, c.n_metadata_keys, field: "metadata_keys", message: "grpc.testing.LoadBalancerStatsRequest")
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsRequest.self)
+        self.numRpcs = c.pointee.num_rpcs
+        self.timeoutSec = c.pointee.timeout_sec
+        self.metadataKeys = try _ProtobufC.strings(c.pointee.metadata_keys, c.pointee.n_metadata_keys, field: "metadata_keys", message: "grpc.testing.LoadBalancerStatsRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__LoadBalancerStatsRequest`.
@@ -1004,29 +1004,29 @@ extension LoadBalancerStatsResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse.self).pointee
-        if c.n_rpcs_by_peer > 0 {
-            var map = [String: Int32](minimumCapacity: c.n_rpcs_by_peer)
-            for index in 0..<c.n_rpcs_by_peer {
-                guard let entry = c.rpcs_by_peer[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse")] = entry.value
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse.self)
+        if c.pointee.n_rpcs_by_peer > 0 {
+            var map = [String: Int32](minimumCapacity: c.pointee.n_rpcs_by_peer)
+            for index in 0..<c.pointee.n_rpcs_by_peer {
+                guard let entry = c.pointee.rpcs_by_peer[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse")] = entry.pointee.value
             }
             self.rpcsByPeer = map
         }
-        self.numFailures = c.num_failures
-        if c.n_rpcs_by_method > 0 {
-            var map = [String: LoadBalancerStatsResponse.RpcsByPeer](minimumCapacity: c.n_rpcs_by_method)
-            for index in 0..<c.n_rpcs_by_method {
-                guard let entry = c.rpcs_by_method[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse")] = try _ProtobufC.message(entry.value, as: LoadBalancerStatsResponse.RpcsByPeer.self) ?? LoadBalancerStatsResponse.RpcsByPeer()
+        self.numFailures = c.pointee.num_failures
+        if c.pointee.n_rpcs_by_method > 0 {
+            var map = [String: LoadBalancerStatsResponse.RpcsByPeer](minimumCapacity: c.pointee.n_rpcs_by_method)
+            for index in 0..<c.pointee.n_rpcs_by_method {
+                guard let entry = c.pointee.rpcs_by_method[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse")] = try _ProtobufC.message(entry.pointee.value, as: LoadBalancerStatsResponse.RpcsByPeer.self) ?? LoadBalancerStatsResponse.RpcsByPeer()
             }
             self.rpcsByMethod = map
         }
-        if c.n_metadatas_by_peer > 0 {
-            var map = [String: LoadBalancerStatsResponse.MetadataByPeer](minimumCapacity: c.n_metadatas_by_peer)
-            for index in 0..<c.n_metadatas_by_peer {
-                guard let entry = c.metadatas_by_peer[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse")] = try _ProtobufC.message(entry.value, as: LoadBalancerStatsResponse.MetadataByPeer.self) ?? LoadBalancerStatsResponse.MetadataByPeer()
+        if c.pointee.n_metadatas_by_peer > 0 {
+            var map = [String: LoadBalancerStatsResponse.MetadataByPeer](minimumCapacity: c.pointee.n_metadatas_by_peer)
+            for index in 0..<c.pointee.n_metadatas_by_peer {
+                guard let entry = c.pointee.metadatas_by_peer[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse")] = try _ProtobufC.message(entry.pointee.value, as: LoadBalancerStatsResponse.MetadataByPeer.self) ?? LoadBalancerStatsResponse.MetadataByPeer()
             }
             self.metadatasByPeer = map
         }
@@ -1036,6 +1036,8 @@ extension LoadBalancerStatsResponse {
     public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse.self)
         if !self.rpcsByPeer.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.rpcsByPeer.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeerEntry.self, count: self.rpcsByPeer.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeerEntry>?.self, count: self.rpcsByPeer.count)
             var index = 0
@@ -1052,6 +1054,8 @@ extension LoadBalancerStatsResponse {
         }
         c.pointee.num_failures = self.numFailures
         if !self.rpcsByMethod.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.rpcsByMethod.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerStatsResponse__RpcsByMethodEntry.self, count: self.rpcsByMethod.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerStatsResponse__RpcsByMethodEntry>?.self, count: self.rpcsByMethod.count)
             var index = 0
@@ -1067,6 +1071,8 @@ extension LoadBalancerStatsResponse {
             c.pointee.rpcs_by_method = pointers
         }
         if !self.metadatasByPeer.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.metadatasByPeer.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerStatsResponse__MetadatasByPeerEntry.self, count: self.metadatasByPeer.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerStatsResponse__MetadatasByPeerEntry>?.self, count: self.metadatasByPeer.count)
             var index = 0
@@ -1098,10 +1104,10 @@ extension LoadBalancerStatsResponse.MetadataEntry {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__MetadataEntry`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__MetadataEntry.self).pointee
-        self.key = try _ProtobufC.string(c.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse.MetadataEntry")
-        self.value = try _ProtobufC.string(c.value, field: "value", message: "grpc.testing.LoadBalancerStatsResponse.MetadataEntry")
-        self.type = _ProtobufC.enumValue(c.type)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__MetadataEntry.self)
+        self.key = try _ProtobufC.string(c.pointee.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse.MetadataEntry")
+        self.value = try _ProtobufC.string(c.pointee.value, field: "value", message: "grpc.testing.LoadBalancerStatsResponse.MetadataEntry")
+        self.type = _ProtobufC.enumValue(c.pointee.type)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__MetadataEntry`.
@@ -1127,8 +1133,8 @@ extension LoadBalancerStatsResponse.RpcMetadata {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__RpcMetadata`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcMetadata.self).pointee
-        self.metadata = try _ProtobufC.messages(c.metadata, c.n_metadata, as: LoadBalancerStatsResponse.MetadataEntry.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcMetadata.self)
+        self.metadata = try _ProtobufC.messages(c.pointee.metadata, c.pointee.n_metadata, as: LoadBalancerStatsResponse.MetadataEntry.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__RpcMetadata`.
@@ -1155,8 +1161,8 @@ extension LoadBalancerStatsResponse.MetadataByPeer {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__MetadataByPeer`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__MetadataByPeer.self).pointee
-        self.rpcMetadata = try _ProtobufC.messages(c.rpc_metadata, c.n_rpc_metadata, as: LoadBalancerStatsResponse.RpcMetadata.self)
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__MetadataByPeer.self)
+        self.rpcMetadata = try _ProtobufC.messages(c.pointee.rpc_metadata, c.pointee.n_rpc_metadata, as: LoadBalancerStatsResponse.RpcMetadata.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__MetadataByPeer`.
@@ -1183,12 +1189,12 @@ extension LoadBalancerStatsResponse.RpcsByPeer {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer.self).pointee
-        if c.n_rpcs_by_peer > 0 {
-            var map = [String: Int32](minimumCapacity: c.n_rpcs_by_peer)
-            for index in 0..<c.n_rpcs_by_peer {
-                guard let entry = c.rpcs_by_peer[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse.RpcsByPeer")] = entry.value
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer.self)
+        if c.pointee.n_rpcs_by_peer > 0 {
+            var map = [String: Int32](minimumCapacity: c.pointee.n_rpcs_by_peer)
+            for index in 0..<c.pointee.n_rpcs_by_peer {
+                guard let entry = c.pointee.rpcs_by_peer[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse.RpcsByPeer")] = entry.pointee.value
             }
             self.rpcsByPeer = map
         }
@@ -1198,6 +1204,8 @@ extension LoadBalancerStatsResponse.RpcsByPeer {
     public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer.self)
         if !self.rpcsByPeer.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.rpcsByPeer.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer__RpcsByPeerEntry.self, count: self.rpcsByPeer.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer__RpcsByPeerEntry>?.self, count: self.rpcsByPeer.count)
             var index = 0
@@ -1252,36 +1260,36 @@ extension LoadBalancerAccumulatedStatsResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerAccumulatedStatsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse.self).pointee
-        if c.n_num_rpcs_started_by_method > 0 {
-            var map = [String: Int32](minimumCapacity: c.n_num_rpcs_started_by_method)
-            for index in 0..<c.n_num_rpcs_started_by_method {
-                guard let entry = c.num_rpcs_started_by_method[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = entry.value
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse.self)
+        if c.pointee.n_num_rpcs_started_by_method > 0 {
+            var map = [String: Int32](minimumCapacity: c.pointee.n_num_rpcs_started_by_method)
+            for index in 0..<c.pointee.n_num_rpcs_started_by_method {
+                guard let entry = c.pointee.num_rpcs_started_by_method[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = entry.pointee.value
             }
             self.numRpcsStartedByMethod = map
         }
-        if c.n_num_rpcs_succeeded_by_method > 0 {
-            var map = [String: Int32](minimumCapacity: c.n_num_rpcs_succeeded_by_method)
-            for index in 0..<c.n_num_rpcs_succeeded_by_method {
-                guard let entry = c.num_rpcs_succeeded_by_method[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = entry.value
+        if c.pointee.n_num_rpcs_succeeded_by_method > 0 {
+            var map = [String: Int32](minimumCapacity: c.pointee.n_num_rpcs_succeeded_by_method)
+            for index in 0..<c.pointee.n_num_rpcs_succeeded_by_method {
+                guard let entry = c.pointee.num_rpcs_succeeded_by_method[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = entry.pointee.value
             }
             self.numRpcsSucceededByMethod = map
         }
-        if c.n_num_rpcs_failed_by_method > 0 {
-            var map = [String: Int32](minimumCapacity: c.n_num_rpcs_failed_by_method)
-            for index in 0..<c.n_num_rpcs_failed_by_method {
-                guard let entry = c.num_rpcs_failed_by_method[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = entry.value
+        if c.pointee.n_num_rpcs_failed_by_method > 0 {
+            var map = [String: Int32](minimumCapacity: c.pointee.n_num_rpcs_failed_by_method)
+            for index in 0..<c.pointee.n_num_rpcs_failed_by_method {
+                guard let entry = c.pointee.num_rpcs_failed_by_method[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = entry.pointee.value
             }
             self.numRpcsFailedByMethod = map
         }
-        if c.n_stats_per_method > 0 {
-            var map = [String: LoadBalancerAccumulatedStatsResponse.MethodStats](minimumCapacity: c.n_stats_per_method)
-            for index in 0..<c.n_stats_per_method {
-                guard let entry = c.stats_per_method[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = try _ProtobufC.message(entry.value, as: LoadBalancerAccumulatedStatsResponse.MethodStats.self) ?? LoadBalancerAccumulatedStatsResponse.MethodStats()
+        if c.pointee.n_stats_per_method > 0 {
+            var map = [String: LoadBalancerAccumulatedStatsResponse.MethodStats](minimumCapacity: c.pointee.n_stats_per_method)
+            for index in 0..<c.pointee.n_stats_per_method {
+                guard let entry = c.pointee.stats_per_method[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.LoadBalancerAccumulatedStatsResponse")] = try _ProtobufC.message(entry.pointee.value, as: LoadBalancerAccumulatedStatsResponse.MethodStats.self) ?? LoadBalancerAccumulatedStatsResponse.MethodStats()
             }
             self.statsPerMethod = map
         }
@@ -1291,6 +1299,8 @@ extension LoadBalancerAccumulatedStatsResponse {
     public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse.self)
         if !self.numRpcsStartedByMethod.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.numRpcsStartedByMethod.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerAccumulatedStatsResponse__NumRpcsStartedByMethodEntry.self, count: self.numRpcsStartedByMethod.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerAccumulatedStatsResponse__NumRpcsStartedByMethodEntry>?.self, count: self.numRpcsStartedByMethod.count)
             var index = 0
@@ -1306,6 +1316,8 @@ extension LoadBalancerAccumulatedStatsResponse {
             c.pointee.num_rpcs_started_by_method = pointers
         }
         if !self.numRpcsSucceededByMethod.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.numRpcsSucceededByMethod.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerAccumulatedStatsResponse__NumRpcsSucceededByMethodEntry.self, count: self.numRpcsSucceededByMethod.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerAccumulatedStatsResponse__NumRpcsSucceededByMethodEntry>?.self, count: self.numRpcsSucceededByMethod.count)
             var index = 0
@@ -1321,6 +1333,8 @@ extension LoadBalancerAccumulatedStatsResponse {
             c.pointee.num_rpcs_succeeded_by_method = pointers
         }
         if !self.numRpcsFailedByMethod.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.numRpcsFailedByMethod.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerAccumulatedStatsResponse__NumRpcsFailedByMethodEntry.self, count: self.numRpcsFailedByMethod.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerAccumulatedStatsResponse__NumRpcsFailedByMethodEntry>?.self, count: self.numRpcsFailedByMethod.count)
             var index = 0
@@ -1336,6 +1350,8 @@ extension LoadBalancerAccumulatedStatsResponse {
             c.pointee.num_rpcs_failed_by_method = pointers
         }
         if !self.statsPerMethod.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.statsPerMethod.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerAccumulatedStatsResponse__StatsPerMethodEntry.self, count: self.statsPerMethod.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerAccumulatedStatsResponse__StatsPerMethodEntry>?.self, count: self.statsPerMethod.count)
             var index = 0
@@ -1367,13 +1383,13 @@ extension LoadBalancerAccumulatedStatsResponse.MethodStats {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats.self).pointee
-        self.rpcsStarted = c.rpcs_started
-        if c.n_result > 0 {
-            var map = [Int32: Int32](minimumCapacity: c.n_result)
-            for index in 0..<c.n_result {
-                guard let entry = c.result[index]?.pointee else { continue }
-                map[entry.key] = entry.value
+        let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats.self)
+        self.rpcsStarted = c.pointee.rpcs_started
+        if c.pointee.n_result > 0 {
+            var map = [Int32: Int32](minimumCapacity: c.pointee.n_result)
+            for index in 0..<c.pointee.n_result {
+                guard let entry = c.pointee.result[index] else { continue }
+                map[entry.pointee.key] = entry.pointee.value
             }
             self.result = map
         }
@@ -1384,6 +1400,8 @@ extension LoadBalancerAccumulatedStatsResponse.MethodStats {
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats.self)
         c.pointee.rpcs_started = self.rpcsStarted
         if !self.result.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.result.count)
             let entries = arena.allocate(Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats__ResultEntry.self, count: self.result.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats__ResultEntry>?.self, count: self.result.count)
             var index = 0
@@ -1415,10 +1433,10 @@ extension ClientConfigureRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__ClientConfigureRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__ClientConfigureRequest.self).pointee
-        self.types = _ProtobufC.enumValues(c.types, c.n_types)
-        self.metadata = try _ProtobufC.messages(c.metadata, c.n_metadata, as: ClientConfigureRequest.Metadata.self)
-        self.timeoutSec = c.timeout_sec
+        let c = message.assumingMemoryBound(to: Grpc__Testing__ClientConfigureRequest.self)
+        self.types = _ProtobufC.enumValues(c.pointee.types, c.pointee.n_types)
+        self.metadata = try _ProtobufC.messages(c.pointee.metadata, c.pointee.n_metadata, as: ClientConfigureRequest.Metadata.self)
+        self.timeoutSec = c.pointee.timeout_sec
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__ClientConfigureRequest`.
@@ -1450,10 +1468,10 @@ extension ClientConfigureRequest.Metadata {
     /// Reads the message from a protobuf-c `Grpc__Testing__ClientConfigureRequest__Metadata`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__ClientConfigureRequest__Metadata.self).pointee
-        self.type = _ProtobufC.enumValue(c.type)
-        self.key = try _ProtobufC.string(c.key, field: "key", message: "grpc.testing.ClientConfigureRequest.Metadata")
-        self.value = try _ProtobufC.string(c.value, field: "value", message: "grpc.testing.ClientConfigureRequest.Metadata")
+        let c = message.assumingMemoryBound(to: Grpc__Testing__ClientConfigureRequest__Metadata.self)
+        self.type = _ProtobufC.enumValue(c.pointee.type)
+        self.key = try _ProtobufC.string(c.pointee.key, field: "key", message: "grpc.testing.ClientConfigureRequest.Metadata")
+        self.value = try _ProtobufC.string(c.pointee.value, field: "value", message: "grpc.testing.ClientConfigureRequest.Metadata")
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__ClientConfigureRequest__Metadata`.
@@ -1502,8 +1520,8 @@ extension MemorySize {
     /// Reads the message from a protobuf-c `Grpc__Testing__MemorySize`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__MemorySize.self).pointee
-        self.rss = c.rss
+        let c = message.assumingMemoryBound(to: Grpc__Testing__MemorySize.self)
+        self.rss = c.pointee.rss
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__MemorySize`.
@@ -1527,22 +1545,22 @@ extension TestOrcaReport {
     /// Reads the message from a protobuf-c `Grpc__Testing__TestOrcaReport`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__TestOrcaReport.self).pointee
-        self.cpuUtilization = c.cpu_utilization
-        self.memoryUtilization = c.memory_utilization
-        if c.n_request_cost > 0 {
-            var map = [String: Double](minimumCapacity: c.n_request_cost)
-            for index in 0..<c.n_request_cost {
-                guard let entry = c.request_cost[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.TestOrcaReport")] = entry.value
+        let c = message.assumingMemoryBound(to: Grpc__Testing__TestOrcaReport.self)
+        self.cpuUtilization = c.pointee.cpu_utilization
+        self.memoryUtilization = c.pointee.memory_utilization
+        if c.pointee.n_request_cost > 0 {
+            var map = [String: Double](minimumCapacity: c.pointee.n_request_cost)
+            for index in 0..<c.pointee.n_request_cost {
+                guard let entry = c.pointee.request_cost[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.TestOrcaReport")] = entry.pointee.value
             }
             self.requestCost = map
         }
-        if c.n_utilization > 0 {
-            var map = [String: Double](minimumCapacity: c.n_utilization)
-            for index in 0..<c.n_utilization {
-                guard let entry = c.utilization[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "grpc.testing.TestOrcaReport")] = entry.value
+        if c.pointee.n_utilization > 0 {
+            var map = [String: Double](minimumCapacity: c.pointee.n_utilization)
+            for index in 0..<c.pointee.n_utilization {
+                guard let entry = c.pointee.utilization[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "grpc.testing.TestOrcaReport")] = entry.pointee.value
             }
             self.utilization = map
         }
@@ -1554,6 +1572,8 @@ extension TestOrcaReport {
         c.pointee.cpu_utilization = self.cpuUtilization
         c.pointee.memory_utilization = self.memoryUtilization
         if !self.requestCost.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.requestCost.count)
             let entries = arena.allocate(Grpc__Testing__TestOrcaReport__RequestCostEntry.self, count: self.requestCost.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__TestOrcaReport__RequestCostEntry>?.self, count: self.requestCost.count)
             var index = 0
@@ -1569,6 +1589,8 @@ extension TestOrcaReport {
             c.pointee.request_cost = pointers
         }
         if !self.utilization.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.utilization.count)
             let entries = arena.allocate(Grpc__Testing__TestOrcaReport__UtilizationEntry.self, count: self.utilization.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Grpc__Testing__TestOrcaReport__UtilizationEntry>?.self, count: self.utilization.count)
             var index = 0
@@ -1600,9 +1622,9 @@ extension SetReturnStatusRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__SetReturnStatusRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__SetReturnStatusRequest.self).pointee
-        self.grpcCodeToReturn = c.grpc_code_to_return
-        self.grpcStatusDescription = try _ProtobufC.string(c.grpc_status_description, field: "grpc_status_description", message: "grpc.testing.SetReturnStatusRequest")
+        let c = message.assumingMemoryBound(to: Grpc__Testing__SetReturnStatusRequest.self)
+        self.grpcCodeToReturn = c.pointee.grpc_code_to_return
+        self.grpcStatusDescription = try _ProtobufC.string(c.pointee.grpc_status_description, field: "grpc_status_description", message: "grpc.testing.SetReturnStatusRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__SetReturnStatusRequest`.
@@ -1627,11 +1649,11 @@ extension HookRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__HookRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Testing__HookRequest.self).pointee
-        self.command = _ProtobufC.enumValue(c.command)
-        self.grpcCodeToReturn = c.grpc_code_to_return
-        self.grpcStatusDescription = try _ProtobufC.string(c.grpc_status_description, field: "grpc_status_description", message: "grpc.testing.HookRequest")
-        self.serverPort = c.server_port
+        let c = message.assumingMemoryBound(to: Grpc__Testing__HookRequest.self)
+        self.command = _ProtobufC.enumValue(c.pointee.command)
+        self.grpcCodeToReturn = c.pointee.grpc_code_to_return
+        self.grpcStatusDescription = try _ProtobufC.string(c.pointee.grpc_status_description, field: "grpc_status_description", message: "grpc.testing.HookRequest")
+        self.serverPort = c.pointee.server_port
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__HookRequest`.

@@ -137,9 +137,9 @@ extension ProtoAny {
     /// Reads the message from a protobuf-c `Google__Protobuf__Any`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__Any.self).pointee
-        self.typeURL = try _ProtobufC.string(c.type_url, field: "type_url", message: "google.protobuf.Any")
-        self.value = _ProtobufC.bytes(c.value.data, c.value.len)
+        let c = message.assumingMemoryBound(to: Google__Protobuf__Any.self)
+        self.typeURL = try _ProtobufC.string(c.pointee.type_url, field: "type_url", message: "google.protobuf.Any")
+        self.value = _ProtobufC.bytes(c.pointee.value.data, c.pointee.value.len)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__Any`.

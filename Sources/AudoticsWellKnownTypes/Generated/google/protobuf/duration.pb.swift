@@ -94,9 +94,9 @@ extension Duration {
     /// Reads the message from a protobuf-c `Google__Protobuf__Duration`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__Duration.self).pointee
-        self.seconds = c.seconds
-        self.nanos = c.nanos
+        let c = message.assumingMemoryBound(to: Google__Protobuf__Duration.self)
+        self.seconds = c.pointee.seconds
+        self.nanos = c.pointee.nanos
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__Duration`.

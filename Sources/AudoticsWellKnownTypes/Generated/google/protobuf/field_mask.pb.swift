@@ -226,8 +226,8 @@ extension FieldMask {
     /// Reads the message from a protobuf-c `Google__Protobuf__FieldMask`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__FieldMask.self).pointee
-        self.paths = try _ProtobufC.strings(c.paths, c.n_paths, field: "paths", message: "google.protobuf.FieldMask")
+        let c = message.assumingMemoryBound(to: Google__Protobuf__FieldMask.self)
+        self.paths = try _ProtobufC.strings(c.pointee.paths, c.pointee.n_paths, field: "paths", message: "google.protobuf.FieldMask")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__FieldMask`.

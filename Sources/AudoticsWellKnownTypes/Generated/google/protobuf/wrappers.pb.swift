@@ -118,8 +118,8 @@ extension DoubleValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__DoubleValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__DoubleValue.self).pointee
-        self.value = c.value
+        let c = message.assumingMemoryBound(to: Google__Protobuf__DoubleValue.self)
+        self.value = c.pointee.value
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__DoubleValue`.
@@ -143,8 +143,8 @@ extension FloatValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__FloatValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__FloatValue.self).pointee
-        self.value = c.value
+        let c = message.assumingMemoryBound(to: Google__Protobuf__FloatValue.self)
+        self.value = c.pointee.value
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__FloatValue`.
@@ -168,8 +168,8 @@ extension Int64Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__Int64Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__Int64Value.self).pointee
-        self.value = c.value
+        let c = message.assumingMemoryBound(to: Google__Protobuf__Int64Value.self)
+        self.value = c.pointee.value
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__Int64Value`.
@@ -193,8 +193,8 @@ extension UInt64Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__UInt64Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__UInt64Value.self).pointee
-        self.value = c.value
+        let c = message.assumingMemoryBound(to: Google__Protobuf__UInt64Value.self)
+        self.value = c.pointee.value
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__UInt64Value`.
@@ -218,8 +218,8 @@ extension Int32Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__Int32Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__Int32Value.self).pointee
-        self.value = c.value
+        let c = message.assumingMemoryBound(to: Google__Protobuf__Int32Value.self)
+        self.value = c.pointee.value
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__Int32Value`.
@@ -243,8 +243,8 @@ extension UInt32Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__UInt32Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__UInt32Value.self).pointee
-        self.value = c.value
+        let c = message.assumingMemoryBound(to: Google__Protobuf__UInt32Value.self)
+        self.value = c.pointee.value
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__UInt32Value`.
@@ -268,8 +268,8 @@ extension BoolValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__BoolValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__BoolValue.self).pointee
-        self.value = c.value != 0
+        let c = message.assumingMemoryBound(to: Google__Protobuf__BoolValue.self)
+        self.value = c.pointee.value != 0
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__BoolValue`.
@@ -293,8 +293,8 @@ extension StringValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__StringValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__StringValue.self).pointee
-        self.value = try _ProtobufC.string(c.value, field: "value", message: "google.protobuf.StringValue")
+        let c = message.assumingMemoryBound(to: Google__Protobuf__StringValue.self)
+        self.value = try _ProtobufC.string(c.pointee.value, field: "value", message: "google.protobuf.StringValue")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__StringValue`.
@@ -318,8 +318,8 @@ extension BytesValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__BytesValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Protobuf__BytesValue.self).pointee
-        self.value = _ProtobufC.bytes(c.value.data, c.value.len)
+        let c = message.assumingMemoryBound(to: Google__Protobuf__BytesValue.self)
+        self.value = _ProtobufC.bytes(c.pointee.value.data, c.pointee.value.len)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__BytesValue`.

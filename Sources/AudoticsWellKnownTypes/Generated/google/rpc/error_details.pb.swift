@@ -148,14 +148,14 @@ extension ErrorInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__ErrorInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__ErrorInfo.self).pointee
-        self.reason = try _ProtobufC.string(c.reason, field: "reason", message: "google.rpc.ErrorInfo")
-        self.domain = try _ProtobufC.string(c.domain, field: "domain", message: "google.rpc.ErrorInfo")
-        if c.n_metadata > 0 {
-            var map = [String: String](minimumCapacity: c.n_metadata)
-            for index in 0..<c.n_metadata {
-                guard let entry = c.metadata[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "google.rpc.ErrorInfo")] = try _ProtobufC.string(entry.value, field: "value", message: "google.rpc.ErrorInfo")
+        let c = message.assumingMemoryBound(to: Google__Rpc__ErrorInfo.self)
+        self.reason = try _ProtobufC.string(c.pointee.reason, field: "reason", message: "google.rpc.ErrorInfo")
+        self.domain = try _ProtobufC.string(c.pointee.domain, field: "domain", message: "google.rpc.ErrorInfo")
+        if c.pointee.n_metadata > 0 {
+            var map = [String: String](minimumCapacity: c.pointee.n_metadata)
+            for index in 0..<c.pointee.n_metadata {
+                guard let entry = c.pointee.metadata[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "google.rpc.ErrorInfo")] = try _ProtobufC.string(entry.pointee.value, field: "value", message: "google.rpc.ErrorInfo")
             }
             self.metadata = map
         }
@@ -167,6 +167,8 @@ extension ErrorInfo {
         if !self.reason.isEmpty { c.pointee.reason = arena.cString(self.reason) }
         if !self.domain.isEmpty { c.pointee.domain = arena.cString(self.domain) }
         if !self.metadata.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.metadata.count)
             let entries = arena.allocate(Google__Rpc__ErrorInfo__MetadataEntry.self, count: self.metadata.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Google__Rpc__ErrorInfo__MetadataEntry>?.self, count: self.metadata.count)
             var index = 0
@@ -198,8 +200,8 @@ extension RetryInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__RetryInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__RetryInfo.self).pointee
-        self.retryDelay = try _ProtobufC.message(c.retry_delay, as: Duration.self)
+        let c = message.assumingMemoryBound(to: Google__Rpc__RetryInfo.self)
+        self.retryDelay = try _ProtobufC.message(c.pointee.retry_delay, as: Duration.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__RetryInfo`.
@@ -225,8 +227,8 @@ extension QuotaFailure {
     /// Reads the message from a protobuf-c `Google__Rpc__QuotaFailure`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__QuotaFailure.self).pointee
-        self.violations = try _ProtobufC.messages(c.violations, c.n_violations, as: QuotaFailure.Violation.self)
+        let c = message.assumingMemoryBound(to: Google__Rpc__QuotaFailure.self)
+        self.violations = try _ProtobufC.messages(c.pointee.violations, c.pointee.n_violations, as: QuotaFailure.Violation.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__QuotaFailure`.
@@ -253,9 +255,9 @@ extension QuotaFailure.Violation {
     /// Reads the message from a protobuf-c `Google__Rpc__QuotaFailure__Violation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__QuotaFailure__Violation.self).pointee
-        self.subject = try _ProtobufC.string(c.subject, field: "subject", message: "google.rpc.QuotaFailure.Violation")
-        self.description = try _ProtobufC.string(c.description, field: "description", message: "google.rpc.QuotaFailure.Violation")
+        let c = message.assumingMemoryBound(to: Google__Rpc__QuotaFailure__Violation.self)
+        self.subject = try _ProtobufC.string(c.pointee.subject, field: "subject", message: "google.rpc.QuotaFailure.Violation")
+        self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "google.rpc.QuotaFailure.Violation")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__QuotaFailure__Violation`.
@@ -280,8 +282,8 @@ extension PreconditionFailure {
     /// Reads the message from a protobuf-c `Google__Rpc__PreconditionFailure`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__PreconditionFailure.self).pointee
-        self.violations = try _ProtobufC.messages(c.violations, c.n_violations, as: PreconditionFailure.Violation.self)
+        let c = message.assumingMemoryBound(to: Google__Rpc__PreconditionFailure.self)
+        self.violations = try _ProtobufC.messages(c.pointee.violations, c.pointee.n_violations, as: PreconditionFailure.Violation.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__PreconditionFailure`.
@@ -308,10 +310,10 @@ extension PreconditionFailure.Violation {
     /// Reads the message from a protobuf-c `Google__Rpc__PreconditionFailure__Violation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__PreconditionFailure__Violation.self).pointee
-        self.type = try _ProtobufC.string(c.type, field: "type", message: "google.rpc.PreconditionFailure.Violation")
-        self.subject = try _ProtobufC.string(c.subject, field: "subject", message: "google.rpc.PreconditionFailure.Violation")
-        self.description = try _ProtobufC.string(c.description, field: "description", message: "google.rpc.PreconditionFailure.Violation")
+        let c = message.assumingMemoryBound(to: Google__Rpc__PreconditionFailure__Violation.self)
+        self.type = try _ProtobufC.string(c.pointee.type, field: "type", message: "google.rpc.PreconditionFailure.Violation")
+        self.subject = try _ProtobufC.string(c.pointee.subject, field: "subject", message: "google.rpc.PreconditionFailure.Violation")
+        self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "google.rpc.PreconditionFailure.Violation")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__PreconditionFailure__Violation`.
@@ -337,8 +339,8 @@ extension BadRequest {
     /// Reads the message from a protobuf-c `Google__Rpc__BadRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__BadRequest.self).pointee
-        self.fieldViolations = try _ProtobufC.messages(c.field_violations, c.n_field_violations, as: BadRequest.FieldViolation.self)
+        let c = message.assumingMemoryBound(to: Google__Rpc__BadRequest.self)
+        self.fieldViolations = try _ProtobufC.messages(c.pointee.field_violations, c.pointee.n_field_violations, as: BadRequest.FieldViolation.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__BadRequest`.
@@ -365,11 +367,11 @@ extension BadRequest.FieldViolation {
     /// Reads the message from a protobuf-c `Google__Rpc__BadRequest__FieldViolation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__BadRequest__FieldViolation.self).pointee
-        self.field = try _ProtobufC.string(c.field, field: "field", message: "google.rpc.BadRequest.FieldViolation")
-        self.description = try _ProtobufC.string(c.description, field: "description", message: "google.rpc.BadRequest.FieldViolation")
-        self.reason = try _ProtobufC.string(c.reason, field: "reason", message: "google.rpc.BadRequest.FieldViolation")
-        self.localizedMessage = try _ProtobufC.message(c.localized_message, as: LocalizedMessage.self)
+        let c = message.assumingMemoryBound(to: Google__Rpc__BadRequest__FieldViolation.self)
+        self.field = try _ProtobufC.string(c.pointee.field, field: "field", message: "google.rpc.BadRequest.FieldViolation")
+        self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "google.rpc.BadRequest.FieldViolation")
+        self.reason = try _ProtobufC.string(c.pointee.reason, field: "reason", message: "google.rpc.BadRequest.FieldViolation")
+        self.localizedMessage = try _ProtobufC.message(c.pointee.localized_message, as: LocalizedMessage.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__BadRequest__FieldViolation`.
@@ -398,9 +400,9 @@ extension RequestInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__RequestInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__RequestInfo.self).pointee
-        self.requestID = try _ProtobufC.string(c.request_id, field: "request_id", message: "google.rpc.RequestInfo")
-        self.servingData = try _ProtobufC.string(c.serving_data, field: "serving_data", message: "google.rpc.RequestInfo")
+        let c = message.assumingMemoryBound(to: Google__Rpc__RequestInfo.self)
+        self.requestID = try _ProtobufC.string(c.pointee.request_id, field: "request_id", message: "google.rpc.RequestInfo")
+        self.servingData = try _ProtobufC.string(c.pointee.serving_data, field: "serving_data", message: "google.rpc.RequestInfo")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__RequestInfo`.
@@ -425,11 +427,11 @@ extension ResourceInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__ResourceInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__ResourceInfo.self).pointee
-        self.resourceType = try _ProtobufC.string(c.resource_type, field: "resource_type", message: "google.rpc.ResourceInfo")
-        self.resourceName = try _ProtobufC.string(c.resource_name, field: "resource_name", message: "google.rpc.ResourceInfo")
-        self.owner = try _ProtobufC.string(c.owner, field: "owner", message: "google.rpc.ResourceInfo")
-        self.description = try _ProtobufC.string(c.description, field: "description", message: "google.rpc.ResourceInfo")
+        let c = message.assumingMemoryBound(to: Google__Rpc__ResourceInfo.self)
+        self.resourceType = try _ProtobufC.string(c.pointee.resource_type, field: "resource_type", message: "google.rpc.ResourceInfo")
+        self.resourceName = try _ProtobufC.string(c.pointee.resource_name, field: "resource_name", message: "google.rpc.ResourceInfo")
+        self.owner = try _ProtobufC.string(c.pointee.owner, field: "owner", message: "google.rpc.ResourceInfo")
+        self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "google.rpc.ResourceInfo")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__ResourceInfo`.
@@ -456,9 +458,9 @@ extension LocalizedMessage {
     /// Reads the message from a protobuf-c `Google__Rpc__LocalizedMessage`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__LocalizedMessage.self).pointee
-        self.locale = try _ProtobufC.string(c.locale, field: "locale", message: "google.rpc.LocalizedMessage")
-        self.message = try _ProtobufC.string(c.message, field: "message", message: "google.rpc.LocalizedMessage")
+        let c = message.assumingMemoryBound(to: Google__Rpc__LocalizedMessage.self)
+        self.locale = try _ProtobufC.string(c.pointee.locale, field: "locale", message: "google.rpc.LocalizedMessage")
+        self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "google.rpc.LocalizedMessage")
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__LocalizedMessage`.

@@ -35,10 +35,10 @@ extension Status {
     /// Reads the message from a protobuf-c `Google__Rpc__Status`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Google__Rpc__Status.self).pointee
-        self.code = c.code
-        self.message = try _ProtobufC.string(c.message, field: "message", message: "google.rpc.Status")
-        self.details = try _ProtobufC.messages(c.details, c.n_details, as: ProtoAny.self)
+        let c = message.assumingMemoryBound(to: Google__Rpc__Status.self)
+        self.code = c.pointee.code
+        self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "google.rpc.Status")
+        self.details = try _ProtobufC.messages(c.pointee.details, c.pointee.n_details, as: ProtoAny.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Rpc__Status`.

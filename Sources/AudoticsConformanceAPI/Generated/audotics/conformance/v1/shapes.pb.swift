@@ -431,9 +431,9 @@ extension Item {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Item`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Item.self).pointee
-        self.id = c.id
-        self.name = try _ProtobufC.string(c.name, field: "name", message: "audotics.conformance.v1.Item")
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Item.self)
+        self.id = c.pointee.id
+        self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.conformance.v1.Item")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Item`.
@@ -458,22 +458,22 @@ extension Scalars {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Scalars`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Scalars.self).pointee
-        self.int32Value = c.int32_value
-        self.int64Value = c.int64_value
-        self.uint32Value = c.uint32_value
-        self.uint64Value = c.uint64_value
-        self.sint32Value = c.sint32_value
-        self.sint64Value = c.sint64_value
-        self.fixed32Value = c.fixed32_value
-        self.fixed64Value = c.fixed64_value
-        self.sfixed32Value = c.sfixed32_value
-        self.sfixed64Value = c.sfixed64_value
-        self.floatValue = c.float_value
-        self.doubleValue = c.double_value
-        self.boolValue = c.bool_value != 0
-        self.stringValue = try _ProtobufC.string(c.string_value, field: "string_value", message: "audotics.conformance.v1.Scalars")
-        self.bytesValue = _ProtobufC.bytes(c.bytes_value.data, c.bytes_value.len)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Scalars.self)
+        self.int32Value = c.pointee.int32_value
+        self.int64Value = c.pointee.int64_value
+        self.uint32Value = c.pointee.uint32_value
+        self.uint64Value = c.pointee.uint64_value
+        self.sint32Value = c.pointee.sint32_value
+        self.sint64Value = c.pointee.sint64_value
+        self.fixed32Value = c.pointee.fixed32_value
+        self.fixed64Value = c.pointee.fixed64_value
+        self.sfixed32Value = c.pointee.sfixed32_value
+        self.sfixed64Value = c.pointee.sfixed64_value
+        self.floatValue = c.pointee.float_value
+        self.doubleValue = c.pointee.double_value
+        self.boolValue = c.pointee.bool_value != 0
+        self.stringValue = try _ProtobufC.string(c.pointee.string_value, field: "string_value", message: "audotics.conformance.v1.Scalars")
+        self.bytesValue = _ProtobufC.bytes(c.pointee.bytes_value.data, c.pointee.bytes_value.len)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Scalars`.
@@ -511,23 +511,23 @@ extension PackedRepeated {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__PackedRepeated`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__PackedRepeated.self).pointee
-        self.int32Values = _ProtobufC.scalars(c.int32_values, c.n_int32_values)
-        self.int64Values = _ProtobufC.scalars(c.int64_values, c.n_int64_values)
-        self.uint32Values = _ProtobufC.scalars(c.uint32_values, c.n_uint32_values)
-        self.uint64Values = _ProtobufC.scalars(c.uint64_values, c.n_uint64_values)
-        self.sint32Values = _ProtobufC.scalars(c.sint32_values, c.n_sint32_values)
-        self.sint64Values = _ProtobufC.scalars(c.sint64_values, c.n_sint64_values)
-        self.fixed32Values = _ProtobufC.scalars(c.fixed32_values, c.n_fixed32_values)
-        self.fixed64Values = _ProtobufC.scalars(c.fixed64_values, c.n_fixed64_values)
-        self.sfixed32Values = _ProtobufC.scalars(c.sfixed32_values, c.n_sfixed32_values)
-        self.sfixed64Values = _ProtobufC.scalars(c.sfixed64_values, c.n_sfixed64_values)
-        self.floatValues = _ProtobufC.scalars(c.float_values, c.n_float_values)
-        self.doubleValues = _ProtobufC.scalars(c.double_values, c.n_double_values)
-        self.boolValues = _ProtobufC.booleans(c.bool_values, c.n_bool_values)
-        self.colorValues = _ProtobufC.enumValues(c.color_values, c.n_color_values)
-        self.stringValues = try _ProtobufC.strings(c.string_values, c.n_string_values, field: "string_values", message: "audotics.conformance.v1.PackedRepeated")
-        self.bytesValues = (0..<c.n_bytes_values).map { _ProtobufC.bytes(c.bytes_values[$0].data, c.bytes_values[$0].len) }
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__PackedRepeated.self)
+        self.int32Values = _ProtobufC.scalars(c.pointee.int32_values, c.pointee.n_int32_values)
+        self.int64Values = _ProtobufC.scalars(c.pointee.int64_values, c.pointee.n_int64_values)
+        self.uint32Values = _ProtobufC.scalars(c.pointee.uint32_values, c.pointee.n_uint32_values)
+        self.uint64Values = _ProtobufC.scalars(c.pointee.uint64_values, c.pointee.n_uint64_values)
+        self.sint32Values = _ProtobufC.scalars(c.pointee.sint32_values, c.pointee.n_sint32_values)
+        self.sint64Values = _ProtobufC.scalars(c.pointee.sint64_values, c.pointee.n_sint64_values)
+        self.fixed32Values = _ProtobufC.scalars(c.pointee.fixed32_values, c.pointee.n_fixed32_values)
+        self.fixed64Values = _ProtobufC.scalars(c.pointee.fixed64_values, c.pointee.n_fixed64_values)
+        self.sfixed32Values = _ProtobufC.scalars(c.pointee.sfixed32_values, c.pointee.n_sfixed32_values)
+        self.sfixed64Values = _ProtobufC.scalars(c.pointee.sfixed64_values, c.pointee.n_sfixed64_values)
+        self.floatValues = _ProtobufC.scalars(c.pointee.float_values, c.pointee.n_float_values)
+        self.doubleValues = _ProtobufC.scalars(c.pointee.double_values, c.pointee.n_double_values)
+        self.boolValues = _ProtobufC.booleans(c.pointee.bool_values, c.pointee.n_bool_values)
+        self.colorValues = _ProtobufC.enumValues(c.pointee.color_values, c.pointee.n_color_values)
+        self.stringValues = try _ProtobufC.strings(c.pointee.string_values, c.pointee.n_string_values, field: "string_values", message: "audotics.conformance.v1.PackedRepeated")
+        self.bytesValues = (0..<c.pointee.n_bytes_values).map { _ProtobufC.bytes(c.pointee.bytes_values[$0].data, c.pointee.bytes_values[$0].len) }
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__PackedRepeated`.
@@ -594,6 +594,7 @@ extension PackedRepeated {
             c.pointee.string_values = arena.cStrings(self.stringValues)
         }
         if !self.bytesValues.isEmpty {
+            arena.addEncodedBound(10 * self.bytesValues.count)
             let items = arena.allocate(ProtobufCBinaryData.self, count: self.bytesValues.count)
             for (index, item) in self.bytesValues.enumerated() {
                 items[index] = ProtobufCBinaryData(len: item.count, data: arena.bytes(item))
@@ -618,21 +619,21 @@ extension UnpackedRepeated {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__UnpackedRepeated`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__UnpackedRepeated.self).pointee
-        self.int32Values = _ProtobufC.scalars(c.int32_values, c.n_int32_values)
-        self.int64Values = _ProtobufC.scalars(c.int64_values, c.n_int64_values)
-        self.uint32Values = _ProtobufC.scalars(c.uint32_values, c.n_uint32_values)
-        self.uint64Values = _ProtobufC.scalars(c.uint64_values, c.n_uint64_values)
-        self.sint32Values = _ProtobufC.scalars(c.sint32_values, c.n_sint32_values)
-        self.sint64Values = _ProtobufC.scalars(c.sint64_values, c.n_sint64_values)
-        self.fixed32Values = _ProtobufC.scalars(c.fixed32_values, c.n_fixed32_values)
-        self.fixed64Values = _ProtobufC.scalars(c.fixed64_values, c.n_fixed64_values)
-        self.sfixed32Values = _ProtobufC.scalars(c.sfixed32_values, c.n_sfixed32_values)
-        self.sfixed64Values = _ProtobufC.scalars(c.sfixed64_values, c.n_sfixed64_values)
-        self.floatValues = _ProtobufC.scalars(c.float_values, c.n_float_values)
-        self.doubleValues = _ProtobufC.scalars(c.double_values, c.n_double_values)
-        self.boolValues = _ProtobufC.booleans(c.bool_values, c.n_bool_values)
-        self.colorValues = _ProtobufC.enumValues(c.color_values, c.n_color_values)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__UnpackedRepeated.self)
+        self.int32Values = _ProtobufC.scalars(c.pointee.int32_values, c.pointee.n_int32_values)
+        self.int64Values = _ProtobufC.scalars(c.pointee.int64_values, c.pointee.n_int64_values)
+        self.uint32Values = _ProtobufC.scalars(c.pointee.uint32_values, c.pointee.n_uint32_values)
+        self.uint64Values = _ProtobufC.scalars(c.pointee.uint64_values, c.pointee.n_uint64_values)
+        self.sint32Values = _ProtobufC.scalars(c.pointee.sint32_values, c.pointee.n_sint32_values)
+        self.sint64Values = _ProtobufC.scalars(c.pointee.sint64_values, c.pointee.n_sint64_values)
+        self.fixed32Values = _ProtobufC.scalars(c.pointee.fixed32_values, c.pointee.n_fixed32_values)
+        self.fixed64Values = _ProtobufC.scalars(c.pointee.fixed64_values, c.pointee.n_fixed64_values)
+        self.sfixed32Values = _ProtobufC.scalars(c.pointee.sfixed32_values, c.pointee.n_sfixed32_values)
+        self.sfixed64Values = _ProtobufC.scalars(c.pointee.sfixed64_values, c.pointee.n_sfixed64_values)
+        self.floatValues = _ProtobufC.scalars(c.pointee.float_values, c.pointee.n_float_values)
+        self.doubleValues = _ProtobufC.scalars(c.pointee.double_values, c.pointee.n_double_values)
+        self.boolValues = _ProtobufC.booleans(c.pointee.bool_values, c.pointee.n_bool_values)
+        self.colorValues = _ProtobufC.enumValues(c.pointee.color_values, c.pointee.n_color_values)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__UnpackedRepeated`.
@@ -711,13 +712,13 @@ extension Nesting {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Nesting`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting.self).pointee
-        self.middle = try _ProtobufC.message(c.middle, as: Nesting.Middle.self)
-        self.middles = try _ProtobufC.messages(c.middles, c.n_middles, as: Nesting.Middle.self)
-        self.mood = _ProtobufC.enumValue(c.mood)
-        self.inner = try _ProtobufC.message(c.inner, as: Nesting.Middle.Inner.self)
-        self.items = try _ProtobufC.messages(c.items, c.n_items, as: Item.self)
-        self.item = try _ProtobufC.message(c.item, as: Item.self)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting.self)
+        self.middle = try _ProtobufC.message(c.pointee.middle, as: Nesting.Middle.self)
+        self.middles = try _ProtobufC.messages(c.pointee.middles, c.pointee.n_middles, as: Nesting.Middle.self)
+        self.mood = _ProtobufC.enumValue(c.pointee.mood)
+        self.inner = try _ProtobufC.message(c.pointee.inner, as: Nesting.Middle.Inner.self)
+        self.items = try _ProtobufC.messages(c.pointee.items, c.pointee.n_items, as: Item.self)
+        self.item = try _ProtobufC.message(c.pointee.item, as: Item.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Nesting`.
@@ -758,11 +759,11 @@ extension Nesting.Middle {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Nesting__Middle`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting__Middle.self).pointee
-        self.label = try _ProtobufC.string(c.label, field: "label", message: "audotics.conformance.v1.Nesting.Middle")
-        self.mood = _ProtobufC.enumValue(c.mood)
-        self.inner = try _ProtobufC.message(c.inner, as: Nesting.Middle.Inner.self)
-        self.inners = try _ProtobufC.messages(c.inners, c.n_inners, as: Nesting.Middle.Inner.self)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting__Middle.self)
+        self.label = try _ProtobufC.string(c.pointee.label, field: "label", message: "audotics.conformance.v1.Nesting.Middle")
+        self.mood = _ProtobufC.enumValue(c.pointee.mood)
+        self.inner = try _ProtobufC.message(c.pointee.inner, as: Nesting.Middle.Inner.self)
+        self.inners = try _ProtobufC.messages(c.pointee.inners, c.pointee.n_inners, as: Nesting.Middle.Inner.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Nesting__Middle`.
@@ -794,10 +795,10 @@ extension Nesting.Middle.Inner {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Nesting__Middle__Inner`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting__Middle__Inner.self).pointee
-        self.note = try _ProtobufC.string(c.note, field: "note", message: "audotics.conformance.v1.Nesting.Middle.Inner")
-        self.stamp = c.stamp
-        self.mood = _ProtobufC.enumValue(c.mood)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting__Middle__Inner.self)
+        self.note = try _ProtobufC.string(c.pointee.note, field: "note", message: "audotics.conformance.v1.Nesting.Middle.Inner")
+        self.stamp = c.pointee.stamp
+        self.mood = _ProtobufC.enumValue(c.pointee.mood)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Nesting__Middle__Inner`.
@@ -823,68 +824,68 @@ extension Maps {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Maps`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Maps.self).pointee
-        if c.n_string_to_string > 0 {
-            var map = [String: String](minimumCapacity: c.n_string_to_string)
-            for index in 0..<c.n_string_to_string {
-                guard let entry = c.string_to_string[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "audotics.conformance.v1.Maps")] = try _ProtobufC.string(entry.value, field: "value", message: "audotics.conformance.v1.Maps")
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Maps.self)
+        if c.pointee.n_string_to_string > 0 {
+            var map = [String: String](minimumCapacity: c.pointee.n_string_to_string)
+            for index in 0..<c.pointee.n_string_to_string {
+                guard let entry = c.pointee.string_to_string[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "audotics.conformance.v1.Maps")] = try _ProtobufC.string(entry.pointee.value, field: "value", message: "audotics.conformance.v1.Maps")
             }
             self.stringToString = map
         }
-        if c.n_int32_to_item > 0 {
-            var map = [Int32: Item](minimumCapacity: c.n_int32_to_item)
-            for index in 0..<c.n_int32_to_item {
-                guard let entry = c.int32_to_item[index]?.pointee else { continue }
-                map[entry.key] = try _ProtobufC.message(entry.value, as: Item.self) ?? Item()
+        if c.pointee.n_int32_to_item > 0 {
+            var map = [Int32: Item](minimumCapacity: c.pointee.n_int32_to_item)
+            for index in 0..<c.pointee.n_int32_to_item {
+                guard let entry = c.pointee.int32_to_item[index] else { continue }
+                map[entry.pointee.key] = try _ProtobufC.message(entry.pointee.value, as: Item.self) ?? Item()
             }
             self.int32ToItem = map
         }
-        if c.n_string_to_color > 0 {
-            var map = [String: Color](minimumCapacity: c.n_string_to_color)
-            for index in 0..<c.n_string_to_color {
-                guard let entry = c.string_to_color[index]?.pointee else { continue }
-                map[try _ProtobufC.string(entry.key, field: "key", message: "audotics.conformance.v1.Maps")] = _ProtobufC.enumValue(entry.value)
+        if c.pointee.n_string_to_color > 0 {
+            var map = [String: Color](minimumCapacity: c.pointee.n_string_to_color)
+            for index in 0..<c.pointee.n_string_to_color {
+                guard let entry = c.pointee.string_to_color[index] else { continue }
+                map[try _ProtobufC.string(entry.pointee.key, field: "key", message: "audotics.conformance.v1.Maps")] = _ProtobufC.enumValue(entry.pointee.value)
             }
             self.stringToColor = map
         }
-        if c.n_int64_to_bytes > 0 {
-            var map = [Int64: [UInt8]](minimumCapacity: c.n_int64_to_bytes)
-            for index in 0..<c.n_int64_to_bytes {
-                guard let entry = c.int64_to_bytes[index]?.pointee else { continue }
-                map[entry.key] = _ProtobufC.bytes(entry.value.data, entry.value.len)
+        if c.pointee.n_int64_to_bytes > 0 {
+            var map = [Int64: [UInt8]](minimumCapacity: c.pointee.n_int64_to_bytes)
+            for index in 0..<c.pointee.n_int64_to_bytes {
+                guard let entry = c.pointee.int64_to_bytes[index] else { continue }
+                map[entry.pointee.key] = _ProtobufC.bytes(entry.pointee.value.data, entry.pointee.value.len)
             }
             self.int64ToBytes = map
         }
-        if c.n_bool_to_string > 0 {
-            var map = [Bool: String](minimumCapacity: c.n_bool_to_string)
-            for index in 0..<c.n_bool_to_string {
-                guard let entry = c.bool_to_string[index]?.pointee else { continue }
-                map[entry.key != 0] = try _ProtobufC.string(entry.value, field: "value", message: "audotics.conformance.v1.Maps")
+        if c.pointee.n_bool_to_string > 0 {
+            var map = [Bool: String](minimumCapacity: c.pointee.n_bool_to_string)
+            for index in 0..<c.pointee.n_bool_to_string {
+                guard let entry = c.pointee.bool_to_string[index] else { continue }
+                map[entry.pointee.key != 0] = try _ProtobufC.string(entry.pointee.value, field: "value", message: "audotics.conformance.v1.Maps")
             }
             self.boolToString = map
         }
-        if c.n_uint32_to_double > 0 {
-            var map = [UInt32: Double](minimumCapacity: c.n_uint32_to_double)
-            for index in 0..<c.n_uint32_to_double {
-                guard let entry = c.uint32_to_double[index]?.pointee else { continue }
-                map[entry.key] = entry.value
+        if c.pointee.n_uint32_to_double > 0 {
+            var map = [UInt32: Double](minimumCapacity: c.pointee.n_uint32_to_double)
+            for index in 0..<c.pointee.n_uint32_to_double {
+                guard let entry = c.pointee.uint32_to_double[index] else { continue }
+                map[entry.pointee.key] = entry.pointee.value
             }
             self.uint32ToDouble = map
         }
-        if c.n_sint64_to_float > 0 {
-            var map = [Int64: Float](minimumCapacity: c.n_sint64_to_float)
-            for index in 0..<c.n_sint64_to_float {
-                guard let entry = c.sint64_to_float[index]?.pointee else { continue }
-                map[entry.key] = entry.value
+        if c.pointee.n_sint64_to_float > 0 {
+            var map = [Int64: Float](minimumCapacity: c.pointee.n_sint64_to_float)
+            for index in 0..<c.pointee.n_sint64_to_float {
+                guard let entry = c.pointee.sint64_to_float[index] else { continue }
+                map[entry.pointee.key] = entry.pointee.value
             }
             self.sint64ToFloat = map
         }
-        if c.n_fixed32_to_sfixed64 > 0 {
-            var map = [UInt32: Int64](minimumCapacity: c.n_fixed32_to_sfixed64)
-            for index in 0..<c.n_fixed32_to_sfixed64 {
-                guard let entry = c.fixed32_to_sfixed64[index]?.pointee else { continue }
-                map[entry.key] = entry.value
+        if c.pointee.n_fixed32_to_sfixed64 > 0 {
+            var map = [UInt32: Int64](minimumCapacity: c.pointee.n_fixed32_to_sfixed64)
+            for index in 0..<c.pointee.n_fixed32_to_sfixed64 {
+                guard let entry = c.pointee.fixed32_to_sfixed64[index] else { continue }
+                map[entry.pointee.key] = entry.pointee.value
             }
             self.fixed32ToSfixed64 = map
         }
@@ -894,6 +895,8 @@ extension Maps {
     public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Maps.self)
         if !self.stringToString.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.stringToString.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__StringToStringEntry.self, count: self.stringToString.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__StringToStringEntry>?.self, count: self.stringToString.count)
             var index = 0
@@ -909,6 +912,8 @@ extension Maps {
             c.pointee.string_to_string = pointers
         }
         if !self.int32ToItem.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.int32ToItem.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__Int32ToItemEntry.self, count: self.int32ToItem.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__Int32ToItemEntry>?.self, count: self.int32ToItem.count)
             var index = 0
@@ -924,6 +929,8 @@ extension Maps {
             c.pointee.int32_to_item = pointers
         }
         if !self.stringToColor.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.stringToColor.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__StringToColorEntry.self, count: self.stringToColor.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__StringToColorEntry>?.self, count: self.stringToColor.count)
             var index = 0
@@ -939,6 +946,8 @@ extension Maps {
             c.pointee.string_to_color = pointers
         }
         if !self.int64ToBytes.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.int64ToBytes.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__Int64ToBytesEntry.self, count: self.int64ToBytes.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__Int64ToBytesEntry>?.self, count: self.int64ToBytes.count)
             var index = 0
@@ -954,6 +963,8 @@ extension Maps {
             c.pointee.int64_to_bytes = pointers
         }
         if !self.boolToString.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.boolToString.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__BoolToStringEntry.self, count: self.boolToString.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__BoolToStringEntry>?.self, count: self.boolToString.count)
             var index = 0
@@ -969,6 +980,8 @@ extension Maps {
             c.pointee.bool_to_string = pointers
         }
         if !self.uint32ToDouble.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.uint32ToDouble.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__Uint32ToDoubleEntry.self, count: self.uint32ToDouble.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__Uint32ToDoubleEntry>?.self, count: self.uint32ToDouble.count)
             var index = 0
@@ -984,6 +997,8 @@ extension Maps {
             c.pointee.uint32_to_double = pointers
         }
         if !self.sint64ToFloat.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.sint64ToFloat.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__Sint64ToFloatEntry.self, count: self.sint64ToFloat.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__Sint64ToFloatEntry>?.self, count: self.sint64ToFloat.count)
             var index = 0
@@ -999,6 +1014,8 @@ extension Maps {
             c.pointee.sint64_to_float = pointers
         }
         if !self.fixed32ToSfixed64.isEmpty {
+            // Each entry is a two-field message: its tag and length, and both fields' tags and scalars.
+            arena.addEncodedBound(40 * self.fixed32ToSfixed64.count)
             let entries = arena.allocate(Audotics__Conformance__V1__Maps__Fixed32ToSfixed64Entry.self, count: self.fixed32ToSfixed64.count)
             let pointers = arena.allocate(UnsafeMutablePointer<Audotics__Conformance__V1__Maps__Fixed32ToSfixed64Entry>?.self, count: self.fixed32ToSfixed64.count)
             var index = 0
@@ -1030,14 +1047,14 @@ extension Choice {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Choice`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Choice.self).pointee
-        self.tag = try _ProtobufC.string(c.tag, field: "tag", message: "audotics.conformance.v1.Choice")
-        switch c.value_case.rawValue {
-            case 1: self.value = .text(try _ProtobufC.string(c.text, field: "text", message: "audotics.conformance.v1.Choice"))
-            case 2: self.value = .number(c.number)
-            case 3: self.value = .item(try _ProtobufC.message(c.item, as: Item.self) ?? Item())
-            case 4: self.value = .color(_ProtobufC.enumValue(c.color))
-            case 5: self.value = .blob(_ProtobufC.bytes(c.blob.data, c.blob.len))
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Choice.self)
+        self.tag = try _ProtobufC.string(c.pointee.tag, field: "tag", message: "audotics.conformance.v1.Choice")
+        switch c.pointee.value_case.rawValue {
+            case 1: self.value = .text(try _ProtobufC.string(c.pointee.text, field: "text", message: "audotics.conformance.v1.Choice"))
+            case 2: self.value = .number(c.pointee.number)
+            case 3: self.value = .item(try _ProtobufC.message(c.pointee.item, as: Item.self) ?? Item())
+            case 4: self.value = .color(_ProtobufC.enumValue(c.pointee.color))
+            case 5: self.value = .blob(_ProtobufC.bytes(c.pointee.blob.data, c.pointee.blob.len))
             default: break
         }
     }
@@ -1081,15 +1098,15 @@ extension Presence {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Presence`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Presence.self).pointee
-        if c._maybe_int32_case.rawValue == 1 { self.maybeInt32 = c.maybe_int32 }
-        if c._maybe_string_case.rawValue == 2 { self.maybeString = try _ProtobufC.string(c.maybe_string, field: "maybe_string", message: "audotics.conformance.v1.Presence") }
-        if c._maybe_bool_case.rawValue == 3 { self.maybeBool = c.maybe_bool != 0 }
-        if c._maybe_double_case.rawValue == 4 { self.maybeDouble = c.maybe_double }
-        if c._maybe_color_case.rawValue == 5 { self.maybeColor = _ProtobufC.enumValue(c.maybe_color) }
-        if c._maybe_bytes_case.rawValue == 6 { self.maybeBytes = _ProtobufC.bytes(c.maybe_bytes.data, c.maybe_bytes.len) }
-        if c._maybe_uint64_case.rawValue == 7 { self.maybeUint64 = c.maybe_uint64 }
-        self.plain = c.plain
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Presence.self)
+        if c.pointee._maybe_int32_case.rawValue == 1 { self.maybeInt32 = c.pointee.maybe_int32 }
+        if c.pointee._maybe_string_case.rawValue == 2 { self.maybeString = try _ProtobufC.string(c.pointee.maybe_string, field: "maybe_string", message: "audotics.conformance.v1.Presence") }
+        if c.pointee._maybe_bool_case.rawValue == 3 { self.maybeBool = c.pointee.maybe_bool != 0 }
+        if c.pointee._maybe_double_case.rawValue == 4 { self.maybeDouble = c.pointee.maybe_double }
+        if c.pointee._maybe_color_case.rawValue == 5 { self.maybeColor = _ProtobufC.enumValue(c.pointee.maybe_color) }
+        if c.pointee._maybe_bytes_case.rawValue == 6 { self.maybeBytes = _ProtobufC.bytes(c.pointee.maybe_bytes.data, c.pointee.maybe_bytes.len) }
+        if c.pointee._maybe_uint64_case.rawValue == 7 { self.maybeUint64 = c.pointee.maybe_uint64 }
+        self.plain = c.pointee.plain
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Presence`.
@@ -1141,16 +1158,16 @@ extension Wrappers {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Wrappers`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Wrappers.self).pointee
-        self.int32Value = try _ProtobufC.message(c.int32_value, as: AudoticsWellKnownTypes.Int32Value.self)
-        self.int64Value = try _ProtobufC.message(c.int64_value, as: AudoticsWellKnownTypes.Int64Value.self)
-        self.uint32Value = try _ProtobufC.message(c.uint32_value, as: AudoticsWellKnownTypes.UInt32Value.self)
-        self.uint64Value = try _ProtobufC.message(c.uint64_value, as: AudoticsWellKnownTypes.UInt64Value.self)
-        self.floatValue = try _ProtobufC.message(c.float_value, as: AudoticsWellKnownTypes.FloatValue.self)
-        self.doubleValue = try _ProtobufC.message(c.double_value, as: AudoticsWellKnownTypes.DoubleValue.self)
-        self.boolValue = try _ProtobufC.message(c.bool_value, as: AudoticsWellKnownTypes.BoolValue.self)
-        self.stringValue = try _ProtobufC.message(c.string_value, as: AudoticsWellKnownTypes.StringValue.self)
-        self.bytesValue = try _ProtobufC.message(c.bytes_value, as: AudoticsWellKnownTypes.BytesValue.self)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Wrappers.self)
+        self.int32Value = try _ProtobufC.message(c.pointee.int32_value, as: AudoticsWellKnownTypes.Int32Value.self)
+        self.int64Value = try _ProtobufC.message(c.pointee.int64_value, as: AudoticsWellKnownTypes.Int64Value.self)
+        self.uint32Value = try _ProtobufC.message(c.pointee.uint32_value, as: AudoticsWellKnownTypes.UInt32Value.self)
+        self.uint64Value = try _ProtobufC.message(c.pointee.uint64_value, as: AudoticsWellKnownTypes.UInt64Value.self)
+        self.floatValue = try _ProtobufC.message(c.pointee.float_value, as: AudoticsWellKnownTypes.FloatValue.self)
+        self.doubleValue = try _ProtobufC.message(c.pointee.double_value, as: AudoticsWellKnownTypes.DoubleValue.self)
+        self.boolValue = try _ProtobufC.message(c.pointee.bool_value, as: AudoticsWellKnownTypes.BoolValue.self)
+        self.stringValue = try _ProtobufC.message(c.pointee.string_value, as: AudoticsWellKnownTypes.StringValue.self)
+        self.bytesValue = try _ProtobufC.message(c.pointee.bytes_value, as: AudoticsWellKnownTypes.BytesValue.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Wrappers`.
@@ -1200,10 +1217,10 @@ extension Times {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Times`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Times.self).pointee
-        self.at = try _ProtobufC.message(c.at, as: AudoticsWellKnownTypes.Timestamp.self)
-        self.took = try _ProtobufC.message(c.took, as: AudoticsWellKnownTypes.Duration.self)
-        self.history = try _ProtobufC.messages(c.history, c.n_history, as: AudoticsWellKnownTypes.Timestamp.self)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Times.self)
+        self.at = try _ProtobufC.message(c.pointee.at, as: AudoticsWellKnownTypes.Timestamp.self)
+        self.took = try _ProtobufC.message(c.pointee.took, as: AudoticsWellKnownTypes.Duration.self)
+        self.history = try _ProtobufC.messages(c.pointee.history, c.pointee.n_history, as: AudoticsWellKnownTypes.Timestamp.self)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Times`.
@@ -1236,19 +1253,19 @@ extension Everything {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Everything`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Everything.self).pointee
-        self.scalars = try _ProtobufC.message(c.scalars, as: Scalars.self)
-        self.packed = try _ProtobufC.message(c.packed, as: PackedRepeated.self)
-        self.unpacked = try _ProtobufC.message(c.unpacked, as: UnpackedRepeated.self)
-        self.nesting = try _ProtobufC.message(c.nesting, as: Nesting.self)
-        self.maps = try _ProtobufC.message(c.maps, as: Maps.self)
-        self.choice = try _ProtobufC.message(c.choice, as: Choice.self)
-        self.presence = try _ProtobufC.message(c.presence, as: Presence.self)
-        self.times = try _ProtobufC.message(c.times, as: Times.self)
-        self.color = _ProtobufC.enumValue(c.color)
-        self.wrappers = try _ProtobufC.message(c.wrappers, as: Wrappers.self)
-        self.mediumNumber = try _ProtobufC.string(c.medium_number, field: "medium_number", message: "audotics.conformance.v1.Everything")
-        self.maxNumber = try _ProtobufC.string(c.max_number, field: "max_number", message: "audotics.conformance.v1.Everything")
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Everything.self)
+        self.scalars = try _ProtobufC.message(c.pointee.scalars, as: Scalars.self)
+        self.packed = try _ProtobufC.message(c.pointee.packed, as: PackedRepeated.self)
+        self.unpacked = try _ProtobufC.message(c.pointee.unpacked, as: UnpackedRepeated.self)
+        self.nesting = try _ProtobufC.message(c.pointee.nesting, as: Nesting.self)
+        self.maps = try _ProtobufC.message(c.pointee.maps, as: Maps.self)
+        self.choice = try _ProtobufC.message(c.pointee.choice, as: Choice.self)
+        self.presence = try _ProtobufC.message(c.pointee.presence, as: Presence.self)
+        self.times = try _ProtobufC.message(c.pointee.times, as: Times.self)
+        self.color = _ProtobufC.enumValue(c.pointee.color)
+        self.wrappers = try _ProtobufC.message(c.pointee.wrappers, as: Wrappers.self)
+        self.mediumNumber = try _ProtobufC.string(c.pointee.medium_number, field: "medium_number", message: "audotics.conformance.v1.Everything")
+        self.maxNumber = try _ProtobufC.string(c.pointee.max_number, field: "max_number", message: "audotics.conformance.v1.Everything")
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__Everything`.

@@ -86,8 +86,8 @@ extension HealthCheckRequest {
     /// Reads the message from a protobuf-c `Grpc__Health__V1__HealthCheckRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Health__V1__HealthCheckRequest.self).pointee
-        self.service = try _ProtobufC.string(c.service, field: "service", message: "grpc.health.v1.HealthCheckRequest")
+        let c = message.assumingMemoryBound(to: Grpc__Health__V1__HealthCheckRequest.self)
+        self.service = try _ProtobufC.string(c.pointee.service, field: "service", message: "grpc.health.v1.HealthCheckRequest")
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Health__V1__HealthCheckRequest`.
@@ -111,8 +111,8 @@ extension HealthCheckResponse {
     /// Reads the message from a protobuf-c `Grpc__Health__V1__HealthCheckResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        let c = message.assumingMemoryBound(to: Grpc__Health__V1__HealthCheckResponse.self).pointee
-        self.status = _ProtobufC.enumValue(c.status)
+        let c = message.assumingMemoryBound(to: Grpc__Health__V1__HealthCheckResponse.self)
+        self.status = _ProtobufC.enumValue(c.pointee.status)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Health__V1__HealthCheckResponse`.

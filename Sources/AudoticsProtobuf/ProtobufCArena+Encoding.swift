@@ -80,6 +80,7 @@ extension ProtobufCArena {
     public func message<M: ProtobufMessage>(_ message: M) -> UnsafeMutableRawPointer {
         let storage = initializedMessage(M._protobufCDescriptor)
         message._protobufCFill(storage, self)
+        if !message.unknownFields.isEmpty { setUnknownFields(message.unknownFields, on: storage) }
         return storage
     }
 

@@ -44,4 +44,20 @@ extension ProtobufCArena {
             count = pack(message, into: buffer.baseAddress!)
         }
     }
+
+    /// Hands unknown fields back to protobuf-c, which packs them after the known ones.
+    @usableFromInline
+    func setUnknownFields(_ unknown: UnknownFields, on message: UnsafeMutableRawPointer) {
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let fields = allocate(ProtobufCMessageUnknownField.self, count: unknown.fields.count)
+        for (index, field) in unknown.fields.enumerated() {
+            let data = allocate(UInt8.self, count: field.data.count)
+            field.data.withUnsafeBufferPointer { data.initialize(from: $0.baseAddress!, count: field.data.count) }
+            fields[index] = ProtobufCMessageUnknownField(
+                tag: field.number, wire_type: ProtobufCWireType(rawValue: UInt32(field.wireType)), len: field.data.count, data: data)
+            addEncodedBound(5 + field.data.count)
+        }
+        base.pointee.n_unknown_fields = UInt32(unknown.fields.count)
+        base.pointee.unknown_fields = fields
+    }
 }

@@ -42,6 +42,20 @@ public enum _ProtobufC {
         try string(UnsafePointer(pointer), field: field, message: message)
     }
 
+    /// The unknown fields protobuf-c kept while unpacking a message.
+    public static func unknownFields(_ message: UnsafeRawPointer) -> UnknownFields {
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self).pointee
+        var unknown = UnknownFields()
+        guard base.n_unknown_fields > 0, let fields = base.unknown_fields else { return unknown }
+        unknown.fields.reserveCapacity(Int(base.n_unknown_fields))
+        for index in 0..<Int(base.n_unknown_fields) {
+            let field = fields[index]
+            let data = field.len > 0 ? Array(UnsafeBufferPointer(start: field.data, count: field.len)) : []
+            unknown.fields.append(UnknownFields.Field(number: field.tag, wireType: UInt8(truncatingIfNeeded: field.wire_type.rawValue), data: data))
+        }
+        return unknown
+    }
+
     /// A `bytes` field from its `ProtobufCBinaryData` parts.
     public static func bytes(_ data: UnsafeMutablePointer<UInt8>?, _ length: Int) -> [UInt8] {
         guard let data, length > 0 else { return [] }

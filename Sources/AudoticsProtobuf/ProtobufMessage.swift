@@ -11,6 +11,8 @@ public protocol ProtobufMessage: Hashable, Sendable {
     static var protoMessageName: String { get }
     /// The protobuf-c descriptor of the C struct behind this message.
     static var _protobufCDescriptor: ProtobufCDescriptor { get }
+    /// Fields the schema does not declare, kept from decoding and written back when encoding.
+    var unknownFields: UnknownFields { get set }
     /// Reads the message from a C struct of this type's protobuf-c layout.
     init(_protobufC message: UnsafeRawPointer) throws(CodecError)
     /// Writes this message into an initialized C struct, allocating what it points to in `arena`.

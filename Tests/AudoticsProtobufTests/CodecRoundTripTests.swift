@@ -74,3 +74,35 @@ struct CodecRoundTripTests {
         #expect(copied.prefix(5).allSatisfy { $0 == 0xAA } && copied.suffix(5).allSatisfy { $0 == 0xAA }, "case \(name)")
     }
 }
+
+@Suite("unknown fields")
+struct UnknownFieldTests {
+    static let evolved = EvolvedItem.with {
+        $0.id = 7
+        $0.name = "seven"
+        $0.tags = ["a", "b\u{e9}"]
+        $0.stamp = .max
+        $0.nested = .with { $0.id = -1; $0.name = "inner" }
+        $0.delta = -300
+        $0.small = 0xDEAD_BEEF
+    }
+
+    @Test("fields a schema does not know survive decode and re-encode")
+    func preserved() throws {
+        let older = try Item(serializedBytes: Self.evolved.serializedBytes())
+        #expect(older.id == 7 && older.name == "seven")
+        #expect(older.unknownFields.fields.map(\.number) == [3, 3, 4, 5, 6, 7])
+        #expect(Set(older.unknownFields.fields.map(\.wireType)) == [0, 1, 2, 5])
+        let again = try EvolvedItem(serializedBytes: older.serializedBytes())
+        #expect(again == Self.evolved)
+    }
+
+    @Test("changing a known field keeps the unknown ones")
+    func editedOlderMessage() throws {
+        var older = try Item(serializedBytes: Self.evolved.serializedBytes())
+        older.name = "renamed"
+        let again = try EvolvedItem(serializedBytes: older.serializedBytes())
+        #expect(again.name == "renamed")
+        #expect(again.nested == Self.evolved.nested && again.tags == Self.evolved.tags && again.small == Self.evolved.small)
+    }
+}

@@ -19,6 +19,8 @@ struct MessageRenderer {
                 out.line()
                 try renderOneofEnum(model, index: index, into: &out)
             }
+            out.line("/// Fields this schema does not declare, kept from decoding and written back when encoding.")
+            out.line("public var unknownFields = UnknownFields()")
             out.line()
             out.line("/// Creates a message with every field at its default.")
             out.line("public init() {}")
@@ -51,10 +53,8 @@ struct MessageRenderer {
             out.line("/// Reads the message from a protobuf-c `\(cType)`.")
             try out.block("public init(_protobufC message: UnsafeRawPointer) throws(CodecError)") { (out: inout CodeWriter) throws(CodeGenError) in
                 out.line("self.init()")
-                if model.fields.isEmpty {
-                    out.line("_ = message")
-                    return
-                }
+                out.line("self.unknownFields = _ProtobufC.unknownFields(message)")
+                if model.fields.isEmpty { return }
                 // Read through the pointer: copying the whole C struct first showed up as memmove in profiles.
                 out.line("let c = message.assumingMemoryBound(to: \(cType).self)")
                 for field in model.fields {

@@ -162,6 +162,8 @@ public struct Event: ProtobufMessage {
     /// The playlist the track was added to: required for ADD_TO_PLAYLIST, must
     /// be empty otherwise. At most 64 characters.
     public var playlistID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -180,6 +182,8 @@ public struct EventRejection: ProtobufMessage {
     /// StreamEvents only: the 0-based index of the batch (stream message) that
     /// held the event. Always 0 for TrackEvents.
     public var batchIndex: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -189,6 +193,8 @@ public struct EventRejection: ProtobufMessage {
 public struct TrackEventsRequest: ProtobufMessage {
     /// The events: 1 to 500, in any order.
     public var events: [Event] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -203,6 +209,8 @@ public struct TrackEventsResponse: ProtobufMessage {
     public var duplicateCount: Int32 = 0
     /// The rejected events, in batch order.
     public var rejections: [EventRejection] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -212,6 +220,8 @@ public struct TrackEventsResponse: ProtobufMessage {
 public struct StreamEventsRequest: ProtobufMessage {
     /// A batch of 1 to 500 events.
     public var events: [Event] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -230,6 +240,8 @@ public struct StreamEventsResponse: ProtobufMessage {
     /// The first 1,000 rejections, in stream order (`rejected_count` has the
     /// total).
     public var rejections: [EventRejection] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -239,6 +251,8 @@ public struct StreamEventsResponse: ProtobufMessage {
 public struct GetUserStatsRequest: ProtobufMessage {
     /// The window; UNSPECIFIED means TIME_WINDOW_MONTH.
     public var window: TimeWindow = TimeWindow(rawValue: 0)
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -250,6 +264,8 @@ public struct GenreCount: ProtobufMessage {
     public var genre: String = ""
     /// Plays of tracks with this genre.
     public var playCount: Int64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -261,6 +277,8 @@ public struct TrackCount: ProtobufMessage {
     public var trackID: String = ""
     /// Plays of the track.
     public var playCount: Int64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -296,6 +314,8 @@ public struct UserStats: ProtobufMessage {
     public var lastPlayedAt: AudoticsWellKnownTypes.Timestamp? = nil
     /// When these figures were computed (they lag events by seconds).
     public var computedAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -307,6 +327,8 @@ public struct GetTrackStatsRequest: ProtobufMessage {
     public var trackID: String = ""
     /// The window; UNSPECIFIED means TIME_WINDOW_MONTH.
     public var window: TimeWindow = TimeWindow(rawValue: 0)
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -338,6 +360,8 @@ public struct TrackStats: ProtobufMessage {
     public var averageListeningTime: AudoticsWellKnownTypes.Duration? = nil
     /// When these figures were computed.
     public var computedAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -352,6 +376,8 @@ public struct GetTopTracksRequest: ProtobufMessage {
     public var genre: String = ""
     /// How many tracks: default 50, maximum 100.
     public var limit: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -367,6 +393,8 @@ public struct ChartEntry: ProtobufMessage {
     public var playCount: Int64 = 0
     /// Distinct listeners in the window.
     public var uniqueListenerCount: Int64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -383,6 +411,8 @@ public struct GetTopTracksResponse: ProtobufMessage {
     public var entries: [ChartEntry] = []
     /// When the chart was computed.
     public var computedAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -402,6 +432,7 @@ extension Event {
     /// Reads the message from a protobuf-c `Audotics__V1__Event`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__Event.self)
         self.eventID = try _ProtobufC.string(c.pointee.event_id, field: "event_id", message: "audotics.v1.Event")
         self.type = _ProtobufC.enumValue(c.pointee.type)
@@ -443,6 +474,7 @@ extension EventRejection {
     /// Reads the message from a protobuf-c `Audotics__V1__EventRejection`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__EventRejection.self)
         self.index = c.pointee.index
         self.eventID = try _ProtobufC.string(c.pointee.event_id, field: "event_id", message: "audotics.v1.EventRejection")
@@ -476,6 +508,7 @@ extension TrackEventsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackEventsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__TrackEventsRequest.self)
         self.events = try _ProtobufC.messages(c.pointee.events, c.pointee.n_events, as: Event.self)
     }
@@ -504,6 +537,7 @@ extension TrackEventsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackEventsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__TrackEventsResponse.self)
         self.acceptedCount = c.pointee.accepted_count
         self.duplicateCount = c.pointee.duplicate_count
@@ -536,6 +570,7 @@ extension StreamEventsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__StreamEventsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__StreamEventsRequest.self)
         self.events = try _ProtobufC.messages(c.pointee.events, c.pointee.n_events, as: Event.self)
     }
@@ -564,6 +599,7 @@ extension StreamEventsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__StreamEventsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__StreamEventsResponse.self)
         self.batchCount = c.pointee.batch_count
         self.acceptedCount = c.pointee.accepted_count
@@ -600,6 +636,7 @@ extension GetUserStatsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetUserStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetUserStatsRequest.self)
         self.window = _ProtobufC.enumValue(c.pointee.window)
     }
@@ -625,6 +662,7 @@ extension GenreCount {
     /// Reads the message from a protobuf-c `Audotics__V1__GenreCount`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GenreCount.self)
         self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GenreCount")
         self.playCount = c.pointee.play_count
@@ -652,6 +690,7 @@ extension TrackCount {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackCount`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__TrackCount.self)
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.TrackCount")
         self.playCount = c.pointee.play_count
@@ -679,6 +718,7 @@ extension UserStats {
     /// Reads the message from a protobuf-c `Audotics__V1__UserStats`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__UserStats.self)
         self.userID = try _ProtobufC.string(c.pointee.user_id, field: "user_id", message: "audotics.v1.UserStats")
         self.window = _ProtobufC.enumValue(c.pointee.window)
@@ -744,6 +784,7 @@ extension GetTrackStatsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTrackStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetTrackStatsRequest.self)
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetTrackStatsRequest")
         self.window = _ProtobufC.enumValue(c.pointee.window)
@@ -771,6 +812,7 @@ extension TrackStats {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackStats`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__TrackStats.self)
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.TrackStats")
         self.window = _ProtobufC.enumValue(c.pointee.window)
@@ -822,6 +864,7 @@ extension GetTopTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTopTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetTopTracksRequest.self)
         self.window = _ProtobufC.enumValue(c.pointee.window)
         self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GetTopTracksRequest")
@@ -851,6 +894,7 @@ extension ChartEntry {
     /// Reads the message from a protobuf-c `Audotics__V1__ChartEntry`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ChartEntry.self)
         self.rank = c.pointee.rank
         self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
@@ -884,6 +928,7 @@ extension GetTopTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTopTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetTopTracksResponse.self)
         self.window = _ProtobufC.enumValue(c.pointee.window)
         self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.GetTopTracksResponse")

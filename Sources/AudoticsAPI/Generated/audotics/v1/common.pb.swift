@@ -216,6 +216,8 @@ public struct PlaybackContext: ProtobufMessage {
     /// A client-chosen listening-session identifier; at most 64 characters.
     /// Events with the same session ID belong to one listening session.
     public var sessionID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -235,6 +237,7 @@ extension PlaybackContext {
     /// Reads the message from a protobuf-c `Audotics__V1__PlaybackContext`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__PlaybackContext.self)
         self.source = _ProtobufC.enumValue(c.pointee.source)
         self.sourceID = try _ProtobufC.string(c.pointee.source_id, field: "source_id", message: "audotics.v1.PlaybackContext")

@@ -39,6 +39,8 @@ public struct Track: ProtobufMessage {
     public var explicit: Bool = false
     /// The International Standard Recording Code (12 characters), or empty.
     public var isrc: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -62,6 +64,8 @@ public struct Artist: ProtobufMessage {
     public var topTracks: [Track] = []
     /// The artist's albums, newest release first; at most 50.
     public var albums: [AlbumSummary] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -81,6 +85,8 @@ public struct AlbumSummary: ProtobufMessage {
     public var releaseYear: Int32 = 0
     /// The number of tracks.
     public var trackCount: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -106,6 +112,8 @@ public struct Album: ProtobufMessage {
     public var totalDurationMs: Int64 = 0
     /// The tracks in disc and track order; at most 500.
     public var tracks: [Track] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -127,6 +135,8 @@ public struct HistoryEntry: ProtobufMessage {
     public var skipped: Bool = false
     /// Where the play happened.
     public var context: PlaybackContext? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -136,6 +146,8 @@ public struct HistoryEntry: ProtobufMessage {
 public struct GetTrackRequest: ProtobufMessage {
     /// The track ID; required, at most 64 characters.
     public var trackID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -146,6 +158,8 @@ public struct BatchGetTracksRequest: ProtobufMessage {
     /// The track IDs: 1 to 100, each non-empty and at most 64 characters.
     /// Duplicates are allowed and answered once per occurrence.
     public var trackIDs: [String] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -157,6 +171,8 @@ public struct BatchGetTracksResponse: ProtobufMessage {
     public var tracks: [Track] = []
     /// The requested IDs that match no track, in request order.
     public var missingIDs: [String] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -175,6 +191,8 @@ public struct SearchTracksRequest: ProtobufMessage {
     public var pageSize: Int32 = 0
     /// The `next_page_token` of the previous page; empty for the first page.
     public var pageToken: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -189,6 +207,8 @@ public struct SearchTracksResponse: ProtobufMessage {
     /// The approximate number of matches, at most 10,000 (searches never page
     /// beyond the first 10,000 matches).
     public var totalSize: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -198,6 +218,8 @@ public struct SearchTracksResponse: ProtobufMessage {
 public struct GetArtistRequest: ProtobufMessage {
     /// The artist ID; required, at most 64 characters.
     public var artistID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -207,6 +229,8 @@ public struct GetArtistRequest: ProtobufMessage {
 public struct GetAlbumRequest: ProtobufMessage {
     /// The album ID; required, at most 64 characters.
     public var albumID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -222,6 +246,8 @@ public struct ListHistoryRequest: ProtobufMessage {
     public var startTime: AudoticsWellKnownTypes.Timestamp? = nil
     /// Only plays before this time; unset means now.
     public var endTime: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -233,6 +259,8 @@ public struct ListHistoryResponse: ProtobufMessage {
     public var entries: [HistoryEntry] = []
     /// The token of the next page; empty on the last page.
     public var nextPageToken: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -252,6 +280,7 @@ extension Track {
     /// Reads the message from a protobuf-c `Audotics__V1__Track`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__Track.self)
         self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Track")
         self.title = try _ProtobufC.string(c.pointee.title, field: "title", message: "audotics.v1.Track")
@@ -306,6 +335,7 @@ extension Artist {
     /// Reads the message from a protobuf-c `Audotics__V1__Artist`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__Artist.self)
         self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Artist")
         self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.v1.Artist")
@@ -354,6 +384,7 @@ extension AlbumSummary {
     /// Reads the message from a protobuf-c `Audotics__V1__AlbumSummary`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__AlbumSummary.self)
         self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.AlbumSummary")
         self.title = try _ProtobufC.string(c.pointee.title, field: "title", message: "audotics.v1.AlbumSummary")
@@ -389,6 +420,7 @@ extension Album {
     /// Reads the message from a protobuf-c `Audotics__V1__Album`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__Album.self)
         self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Album")
         self.title = try _ProtobufC.string(c.pointee.title, field: "title", message: "audotics.v1.Album")
@@ -436,6 +468,7 @@ extension HistoryEntry {
     /// Reads the message from a protobuf-c `Audotics__V1__HistoryEntry`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__HistoryEntry.self)
         self.playID = try _ProtobufC.string(c.pointee.play_id, field: "play_id", message: "audotics.v1.HistoryEntry")
         self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
@@ -479,6 +512,7 @@ extension GetTrackRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetTrackRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetTrackRequest.self)
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetTrackRequest")
     }
@@ -504,6 +538,7 @@ extension BatchGetTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__BatchGetTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__BatchGetTracksRequest.self)
         self.trackIDs = try _ProtobufC.strings(c.pointee.track_ids, c.pointee.n_track_ids, field: "track_ids", message: "audotics.v1.BatchGetTracksRequest")
     }
@@ -532,6 +567,7 @@ extension BatchGetTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__BatchGetTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__BatchGetTracksResponse.self)
         self.tracks = try _ProtobufC.messages(c.pointee.tracks, c.pointee.n_tracks, as: Track.self)
         self.missingIDs = try _ProtobufC.strings(c.pointee.missing_ids, c.pointee.n_missing_ids, field: "missing_ids", message: "audotics.v1.BatchGetTracksResponse")
@@ -565,6 +601,7 @@ extension SearchTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__SearchTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__SearchTracksRequest.self)
         self.query = try _ProtobufC.string(c.pointee.query, field: "query", message: "audotics.v1.SearchTracksRequest")
         self.genre = try _ProtobufC.string(c.pointee.genre, field: "genre", message: "audotics.v1.SearchTracksRequest")
@@ -596,6 +633,7 @@ extension SearchTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__SearchTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__SearchTracksResponse.self)
         self.tracks = try _ProtobufC.messages(c.pointee.tracks, c.pointee.n_tracks, as: Track.self)
         self.nextPageToken = try _ProtobufC.string(c.pointee.next_page_token, field: "next_page_token", message: "audotics.v1.SearchTracksResponse")
@@ -628,6 +666,7 @@ extension GetArtistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetArtistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetArtistRequest.self)
         self.artistID = try _ProtobufC.string(c.pointee.artist_id, field: "artist_id", message: "audotics.v1.GetArtistRequest")
     }
@@ -653,6 +692,7 @@ extension GetAlbumRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetAlbumRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetAlbumRequest.self)
         self.albumID = try _ProtobufC.string(c.pointee.album_id, field: "album_id", message: "audotics.v1.GetAlbumRequest")
     }
@@ -678,6 +718,7 @@ extension ListHistoryRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__ListHistoryRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ListHistoryRequest.self)
         self.pageSize = c.pointee.page_size
         self.pageToken = try _ProtobufC.string(c.pointee.page_token, field: "page_token", message: "audotics.v1.ListHistoryRequest")
@@ -713,6 +754,7 @@ extension ListHistoryResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__ListHistoryResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ListHistoryResponse.self)
         self.entries = try _ProtobufC.messages(c.pointee.entries, c.pointee.n_entries, as: HistoryEntry.self)
         self.nextPageToken = try _ProtobufC.string(c.pointee.next_page_token, field: "next_page_token", message: "audotics.v1.ListHistoryResponse")

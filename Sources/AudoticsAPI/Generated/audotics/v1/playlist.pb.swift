@@ -77,6 +77,8 @@ public struct Playlist: ProtobufMessage {
     public var createdAt: AudoticsWellKnownTypes.Timestamp? = nil
     /// When the playlist (details or items) last changed. Output only.
     public var updatedAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -94,6 +96,8 @@ public struct PlaylistItem: ProtobufMessage {
     public var addedAt: AudoticsWellKnownTypes.Timestamp? = nil
     /// The ID of the user who added the item.
     public var addedByUserID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -105,6 +109,8 @@ public struct TrackPosition: ProtobufMessage {
     public var position: Int32 = 0
     /// The track ID expected at that position; required.
     public var trackID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -122,6 +128,8 @@ public struct CreatePlaylistRequest: ProtobufMessage {
     public var collaborative: Bool = false
     /// Tracks to start with, in order; at most 100, each an existing track ID.
     public var trackIDs: [String] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -133,6 +141,8 @@ public struct CreatePlaylistResponse: ProtobufMessage {
     public var snapshotID: String = ""
     /// The new playlist.
     public var playlist: Playlist? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -147,6 +157,8 @@ public struct GetPlaylistRequest: ProtobufMessage {
     /// The `next_items_page_token` of the previous call; empty for the first
     /// items. The token pins the snapshot it was made from.
     public var itemsPageToken: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -160,6 +172,8 @@ public struct GetPlaylistResponse: ProtobufMessage {
     public var items: [PlaylistItem] = []
     /// The token for the next items; empty after the last item.
     public var nextItemsPageToken: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -175,6 +189,8 @@ public struct ListPlaylistsRequest: ProtobufMessage {
     public var pageSize: Int32 = 0
     /// The `next_page_token` of the previous page; empty for the first page.
     public var pageToken: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -188,6 +204,8 @@ public struct ListPlaylistsResponse: ProtobufMessage {
     public var nextPageToken: String = ""
     /// The total number of playlists the query matches.
     public var totalSize: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -211,6 +229,8 @@ public struct UpdatePlaylistRequest: ProtobufMessage {
     /// When set, the call fails with ABORTED unless this is the current
     /// snapshot.
     public var expectedSnapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -222,6 +242,8 @@ public struct UpdatePlaylistResponse: ProtobufMessage {
     public var snapshotID: String = ""
     /// The playlist after the change.
     public var playlist: Playlist? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -234,6 +256,8 @@ public struct DeletePlaylistRequest: ProtobufMessage {
     /// When set, the call fails with ABORTED unless this is the current
     /// snapshot.
     public var expectedSnapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -243,6 +267,8 @@ public struct DeletePlaylistRequest: ProtobufMessage {
 public struct DeletePlaylistResponse: ProtobufMessage {
     /// The last snapshot of the playlist, the one that was deleted.
     public var snapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -261,6 +287,8 @@ public struct AddTracksRequest: ProtobufMessage {
     /// When set, the call fails with ABORTED unless this is the current
     /// snapshot.
     public var expectedSnapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -274,6 +302,8 @@ public struct AddTracksResponse: ProtobufMessage {
     public var position: Int32 = 0
     /// The item count after the change.
     public var itemCount: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -289,6 +319,8 @@ public struct RemoveTracksRequest: ProtobufMessage {
     /// When set, the call fails with ABORTED unless this is the current
     /// snapshot.
     public var expectedSnapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -300,6 +332,8 @@ public struct RemoveTracksResponse: ProtobufMessage {
     public var snapshotID: String = ""
     /// The item count after the change.
     public var itemCount: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -319,6 +353,8 @@ public struct ReorderTracksRequest: ProtobufMessage {
     /// When set, the call fails with ABORTED unless this is the current
     /// snapshot.
     public var expectedSnapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -328,6 +364,8 @@ public struct ReorderTracksRequest: ProtobufMessage {
 public struct ReorderTracksResponse: ProtobufMessage {
     /// The new snapshot (unchanged if nothing moved).
     public var snapshotID: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -347,6 +385,7 @@ extension Playlist {
     /// Reads the message from a protobuf-c `Audotics__V1__Playlist`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__Playlist.self)
         self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.Playlist")
         self.ownerID = try _ProtobufC.string(c.pointee.owner_id, field: "owner_id", message: "audotics.v1.Playlist")
@@ -398,6 +437,7 @@ extension PlaylistItem {
     /// Reads the message from a protobuf-c `Audotics__V1__PlaylistItem`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__PlaylistItem.self)
         self.position = c.pointee.position
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.PlaylistItem")
@@ -435,6 +475,7 @@ extension TrackPosition {
     /// Reads the message from a protobuf-c `Audotics__V1__TrackPosition`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__TrackPosition.self)
         self.position = c.pointee.position
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.TrackPosition")
@@ -462,6 +503,7 @@ extension CreatePlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__CreatePlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__CreatePlaylistRequest.self)
         self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.v1.CreatePlaylistRequest")
         self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "audotics.v1.CreatePlaylistRequest")
@@ -498,6 +540,7 @@ extension CreatePlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__CreatePlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__CreatePlaylistResponse.self)
         self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.CreatePlaylistResponse")
         self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
@@ -527,6 +570,7 @@ extension GetPlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetPlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetPlaylistRequest.self)
         self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.GetPlaylistRequest")
         self.itemsPageSize = c.pointee.items_page_size
@@ -556,6 +600,7 @@ extension GetPlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetPlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetPlaylistResponse.self)
         self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
         self.items = try _ProtobufC.messages(c.pointee.items, c.pointee.n_items, as: PlaylistItem.self)
@@ -590,6 +635,7 @@ extension ListPlaylistsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__ListPlaylistsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ListPlaylistsRequest.self)
         self.ownerID = try _ProtobufC.string(c.pointee.owner_id, field: "owner_id", message: "audotics.v1.ListPlaylistsRequest")
         self.pageSize = c.pointee.page_size
@@ -619,6 +665,7 @@ extension ListPlaylistsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__ListPlaylistsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ListPlaylistsResponse.self)
         self.playlists = try _ProtobufC.messages(c.pointee.playlists, c.pointee.n_playlists, as: Playlist.self)
         self.nextPageToken = try _ProtobufC.string(c.pointee.next_page_token, field: "next_page_token", message: "audotics.v1.ListPlaylistsResponse")
@@ -651,6 +698,7 @@ extension UpdatePlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__UpdatePlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__UpdatePlaylistRequest.self)
         self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.UpdatePlaylistRequest")
         self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
@@ -686,6 +734,7 @@ extension UpdatePlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__UpdatePlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__UpdatePlaylistResponse.self)
         self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.UpdatePlaylistResponse")
         self.playlist = try _ProtobufC.message(c.pointee.playlist, as: Playlist.self)
@@ -715,6 +764,7 @@ extension DeletePlaylistRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__DeletePlaylistRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__DeletePlaylistRequest.self)
         self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.DeletePlaylistRequest")
         self.expectedSnapshotID = try _ProtobufC.string(c.pointee.expected_snapshot_id, field: "expected_snapshot_id", message: "audotics.v1.DeletePlaylistRequest")
@@ -742,6 +792,7 @@ extension DeletePlaylistResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__DeletePlaylistResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__DeletePlaylistResponse.self)
         self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.DeletePlaylistResponse")
     }
@@ -767,6 +818,7 @@ extension AddTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__AddTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__AddTracksRequest.self)
         self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.AddTracksRequest")
         self.trackIDs = try _ProtobufC.strings(c.pointee.track_ids, c.pointee.n_track_ids, field: "track_ids", message: "audotics.v1.AddTracksRequest")
@@ -804,6 +856,7 @@ extension AddTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__AddTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__AddTracksResponse.self)
         self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.AddTracksResponse")
         self.position = c.pointee.position
@@ -833,6 +886,7 @@ extension RemoveTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__RemoveTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RemoveTracksRequest.self)
         self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.RemoveTracksRequest")
         self.items = try _ProtobufC.messages(c.pointee.items, c.pointee.n_items, as: TrackPosition.self)
@@ -865,6 +919,7 @@ extension RemoveTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__RemoveTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RemoveTracksResponse.self)
         self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.RemoveTracksResponse")
         self.itemCount = c.pointee.item_count
@@ -892,6 +947,7 @@ extension ReorderTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__ReorderTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ReorderTracksRequest.self)
         self.playlistID = try _ProtobufC.string(c.pointee.playlist_id, field: "playlist_id", message: "audotics.v1.ReorderTracksRequest")
         self.rangeStart = c.pointee.range_start
@@ -925,6 +981,7 @@ extension ReorderTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__ReorderTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ReorderTracksResponse.self)
         self.snapshotID = try _ProtobufC.string(c.pointee.snapshot_id, field: "snapshot_id", message: "audotics.v1.ReorderTracksResponse")
     }

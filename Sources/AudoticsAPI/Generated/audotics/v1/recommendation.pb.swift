@@ -75,6 +75,8 @@ public struct RecommendationReason: ProtobufMessage {
     public var relatedTrackID: String = ""
     /// The genre the reason refers to, if any.
     public var relatedGenre: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -89,6 +91,8 @@ public struct Recommendation: ProtobufMessage {
     public var score: Double = 0
     /// Why the track was chosen.
     public var reason: RecommendationReason? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -103,6 +107,8 @@ public struct GetRecommendationsRequest: ProtobufMessage {
     /// Only recommend tracks with this genre (case-insensitive); at most 50
     /// characters. Empty means any genre.
     public var genre: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -117,6 +123,8 @@ public struct GetRecommendationsResponse: ProtobufMessage {
     public var modelVersion: String = ""
     /// When they were computed.
     public var generatedAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -128,6 +136,8 @@ public struct GetSimilarTracksRequest: ProtobufMessage {
     public var trackID: String = ""
     /// How many tracks: default 20, maximum 100.
     public var limit: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -143,6 +153,8 @@ public struct GetSimilarTracksResponse: ProtobufMessage {
     public var similarTracks: [Recommendation] = []
     /// The version of the model that produced them.
     public var modelVersion: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -150,6 +162,8 @@ public struct GetSimilarTracksResponse: ProtobufMessage {
 
 /// GetModelInfo input.
 public struct GetModelInfoRequest: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -188,6 +202,8 @@ public struct ModelInfo: ProtobufMessage {
     /// Users whose vectors were updated from new events since the model was
     /// loaded (real-time fold-in).
     public var foldedInUserCount: Int64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -207,6 +223,7 @@ extension RecommendationReason {
     /// Reads the message from a protobuf-c `Audotics__V1__RecommendationReason`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RecommendationReason.self)
         self.type = _ProtobufC.enumValue(c.pointee.type)
         self.text = try _ProtobufC.string(c.pointee.text, field: "text", message: "audotics.v1.RecommendationReason")
@@ -238,6 +255,7 @@ extension Recommendation {
     /// Reads the message from a protobuf-c `Audotics__V1__Recommendation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__Recommendation.self)
         self.track = try _ProtobufC.message(c.pointee.track, as: Track.self)
         self.score = c.pointee.score
@@ -271,6 +289,7 @@ extension GetRecommendationsRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetRecommendationsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetRecommendationsRequest.self)
         self.limit = c.pointee.limit
         self.seedTrackIDs = try _ProtobufC.strings(c.pointee.seed_track_ids, c.pointee.n_seed_track_ids, field: "seed_track_ids", message: "audotics.v1.GetRecommendationsRequest")
@@ -303,6 +322,7 @@ extension GetRecommendationsResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetRecommendationsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetRecommendationsResponse.self)
         self.recommendations = try _ProtobufC.messages(c.pointee.recommendations, c.pointee.n_recommendations, as: Recommendation.self)
         self.modelVersion = try _ProtobufC.string(c.pointee.model_version, field: "model_version", message: "audotics.v1.GetRecommendationsResponse")
@@ -337,6 +357,7 @@ extension GetSimilarTracksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetSimilarTracksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetSimilarTracksRequest.self)
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetSimilarTracksRequest")
         self.limit = c.pointee.limit
@@ -364,6 +385,7 @@ extension GetSimilarTracksResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__GetSimilarTracksResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__GetSimilarTracksResponse.self)
         self.trackID = try _ProtobufC.string(c.pointee.track_id, field: "track_id", message: "audotics.v1.GetSimilarTracksResponse")
         self.similarTracks = try _ProtobufC.messages(c.pointee.similar_tracks, c.pointee.n_similar_tracks, as: Recommendation.self)
@@ -396,7 +418,7 @@ extension GetModelInfoRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetModelInfoRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetModelInfoRequest`.
@@ -419,6 +441,7 @@ extension ModelInfo {
     /// Reads the message from a protobuf-c `Audotics__V1__ModelInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__ModelInfo.self)
         self.modelVersion = try _ProtobufC.string(c.pointee.model_version, field: "model_version", message: "audotics.v1.ModelInfo")
         self.algorithm = try _ProtobufC.string(c.pointee.algorithm, field: "algorithm", message: "audotics.v1.ModelInfo")

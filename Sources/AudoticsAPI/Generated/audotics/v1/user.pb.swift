@@ -23,6 +23,8 @@ public struct User: ProtobufMessage {
     public var createdAt: AudoticsWellKnownTypes.Timestamp? = nil
     /// When the profile last changed. Output only.
     public var updatedAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -45,6 +47,8 @@ public struct AuthTokens: ProtobufMessage {
     public var refreshToken: String = ""
     /// When the refresh token expires (30 days after it was issued by default).
     public var refreshTokenExpiresAt: AudoticsWellKnownTypes.Timestamp? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -62,6 +66,8 @@ public struct RegisterRequest: ProtobufMessage {
     /// The display name, 1 to 50 characters; empty means the email's local part
     /// (cut to 50 characters).
     public var displayName: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -73,6 +79,8 @@ public struct RegisterResponse: ProtobufMessage {
     public var user: User? = nil
     /// Tokens for the new account: registration also signs in.
     public var tokens: AuthTokens? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -84,6 +92,8 @@ public struct LoginRequest: ProtobufMessage {
     public var email: String = ""
     /// The password, at most 128 characters.
     public var password: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -95,6 +105,8 @@ public struct LoginResponse: ProtobufMessage {
     public var user: User? = nil
     /// A new token pair (the start of a new refresh-token family).
     public var tokens: AuthTokens? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -105,6 +117,8 @@ public struct RefreshRequest: ProtobufMessage {
     /// The refresh token from the last Login, Register or Refresh; at most
     /// 128 characters.
     public var refreshToken: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -114,6 +128,8 @@ public struct RefreshRequest: ProtobufMessage {
 public struct RefreshResponse: ProtobufMessage {
     /// A new token pair; the refresh token in it replaces the presented one.
     public var tokens: AuthTokens? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -125,6 +141,8 @@ public struct LogoutRequest: ProtobufMessage {
     public var refreshToken: String = ""
     /// When true, every session of the token's user ends, not only this one.
     public var allSessions: Bool = false
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -135,6 +153,8 @@ public struct LogoutResponse: ProtobufMessage {
     /// How many sessions (refresh-token families) were revoked by this call;
     /// 0 when the token was already unknown, expired or revoked.
     public var revokedSessionCount: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -142,6 +162,8 @@ public struct LogoutResponse: ProtobufMessage {
 
 /// GetMe input. The caller is identified by the access token.
 public struct GetMeRequest: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -158,6 +180,8 @@ public struct UpdateMeRequest: ProtobufMessage {
     /// Empty means every updatable field set to a non-default value in `user`
     /// (so clearing `country` needs the mask).
     public var updateMask: AudoticsWellKnownTypes.FieldMask? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -165,6 +189,8 @@ public struct UpdateMeRequest: ProtobufMessage {
 
 /// GetJwks input.
 public struct GetJwksRequest: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -174,6 +200,8 @@ public struct GetJwksRequest: ProtobufMessage {
 public struct JsonWebKeySet: ProtobufMessage {
     /// The keys, newest first; at most 10.
     public var keys: [JsonWebKey] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -193,6 +221,8 @@ public struct JsonWebKey: ProtobufMessage {
     public var use: String = ""
     /// The algorithm: "EdDSA".
     public var alg: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -212,6 +242,7 @@ extension User {
     /// Reads the message from a protobuf-c `Audotics__V1__User`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__User.self)
         self.id = try _ProtobufC.string(c.pointee.id, field: "id", message: "audotics.v1.User")
         self.email = try _ProtobufC.string(c.pointee.email, field: "email", message: "audotics.v1.User")
@@ -251,6 +282,7 @@ extension AuthTokens {
     /// Reads the message from a protobuf-c `Audotics__V1__AuthTokens`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__AuthTokens.self)
         self.accessToken = try _ProtobufC.string(c.pointee.access_token, field: "access_token", message: "audotics.v1.AuthTokens")
         self.tokenType = try _ProtobufC.string(c.pointee.token_type, field: "token_type", message: "audotics.v1.AuthTokens")
@@ -290,6 +322,7 @@ extension RegisterRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__RegisterRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RegisterRequest.self)
         self.email = try _ProtobufC.string(c.pointee.email, field: "email", message: "audotics.v1.RegisterRequest")
         self.password = try _ProtobufC.string(c.pointee.password, field: "password", message: "audotics.v1.RegisterRequest")
@@ -319,6 +352,7 @@ extension RegisterResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__RegisterResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RegisterResponse.self)
         self.user = try _ProtobufC.message(c.pointee.user, as: User.self)
         self.tokens = try _ProtobufC.message(c.pointee.tokens, as: AuthTokens.self)
@@ -350,6 +384,7 @@ extension LoginRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__LoginRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__LoginRequest.self)
         self.email = try _ProtobufC.string(c.pointee.email, field: "email", message: "audotics.v1.LoginRequest")
         self.password = try _ProtobufC.string(c.pointee.password, field: "password", message: "audotics.v1.LoginRequest")
@@ -377,6 +412,7 @@ extension LoginResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__LoginResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__LoginResponse.self)
         self.user = try _ProtobufC.message(c.pointee.user, as: User.self)
         self.tokens = try _ProtobufC.message(c.pointee.tokens, as: AuthTokens.self)
@@ -408,6 +444,7 @@ extension RefreshRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__RefreshRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RefreshRequest.self)
         self.refreshToken = try _ProtobufC.string(c.pointee.refresh_token, field: "refresh_token", message: "audotics.v1.RefreshRequest")
     }
@@ -433,6 +470,7 @@ extension RefreshResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__RefreshResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__RefreshResponse.self)
         self.tokens = try _ProtobufC.message(c.pointee.tokens, as: AuthTokens.self)
     }
@@ -460,6 +498,7 @@ extension LogoutRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__LogoutRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__LogoutRequest.self)
         self.refreshToken = try _ProtobufC.string(c.pointee.refresh_token, field: "refresh_token", message: "audotics.v1.LogoutRequest")
         self.allSessions = c.pointee.all_sessions != 0
@@ -487,6 +526,7 @@ extension LogoutResponse {
     /// Reads the message from a protobuf-c `Audotics__V1__LogoutResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__LogoutResponse.self)
         self.revokedSessionCount = c.pointee.revoked_session_count
     }
@@ -512,7 +552,7 @@ extension GetMeRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetMeRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetMeRequest`.
@@ -535,6 +575,7 @@ extension UpdateMeRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__UpdateMeRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__UpdateMeRequest.self)
         self.user = try _ProtobufC.message(c.pointee.user, as: User.self)
         self.updateMask = try _ProtobufC.message(c.pointee.update_mask, as: AudoticsWellKnownTypes.FieldMask.self)
@@ -566,7 +607,7 @@ extension GetJwksRequest {
     /// Reads the message from a protobuf-c `Audotics__V1__GetJwksRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Audotics__V1__GetJwksRequest`.
@@ -589,6 +630,7 @@ extension JsonWebKeySet {
     /// Reads the message from a protobuf-c `Audotics__V1__JsonWebKeySet`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__JsonWebKeySet.self)
         self.keys = try _ProtobufC.messages(c.pointee.keys, c.pointee.n_keys, as: JsonWebKey.self)
     }
@@ -617,6 +659,7 @@ extension JsonWebKey {
     /// Reads the message from a protobuf-c `Audotics__V1__JsonWebKey`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__V1__JsonWebKey.self)
         self.kty = try _ProtobufC.string(c.pointee.kty, field: "kty", message: "audotics.v1.JsonWebKey")
         self.crv = try _ProtobufC.string(c.pointee.crv, field: "crv", message: "audotics.v1.JsonWebKey")

@@ -8,6 +8,8 @@ internal import CProtobufC
 /// An empty message, used as the request or response of RPCs that carry no
 /// data (for example `TestService.EmptyCall`).
 public struct Empty: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -27,7 +29,7 @@ extension Empty {
     /// Reads the message from a protobuf-c `Grpc__Testing__Empty`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__Empty`.

@@ -84,6 +84,8 @@ public enum GrpclbRouteType: ProtobufEnum, CaseIterable {
 public struct BoolValue: ProtobufMessage {
     /// The bool value.
     public var value: Bool = false
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -95,6 +97,8 @@ public struct Payload: ProtobufMessage {
     public var type: PayloadType = PayloadType(rawValue: 0)
     /// Primary contents of payload.
     public var body: [UInt8] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -106,6 +110,8 @@ public struct EchoStatus: ProtobufMessage {
     public var code: Int32 = 0
     /// Field `message` (2).
     public var message: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -136,6 +142,8 @@ public struct SimpleRequest: ProtobufMessage {
     /// If set the server should record this metrics report data for the current
     /// RPC.
     public var orcaPerQueryReport: TestOrcaReport? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -156,6 +164,8 @@ public struct SimpleResponse: ProtobufMessage {
     public var grpclbRouteType: GrpclbRouteType = GrpclbRouteType(rawValue: 0)
     /// Server hostname.
     public var hostname: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -168,6 +178,8 @@ public struct StreamingInputCallRequest: ProtobufMessage {
     /// Whether the server should expect this request to be compressed
     /// ("nullable").
     public var expectCompressed: BoolValue? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -177,6 +189,8 @@ public struct StreamingInputCallRequest: ProtobufMessage {
 public struct StreamingInputCallResponse: ProtobufMessage {
     /// Aggregated size of payloads received from the client.
     public var aggregatedPayloadSize: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -191,6 +205,8 @@ public struct ResponseParameters: ProtobufMessage {
     public var intervalUs: Int32 = 0
     /// Whether to request the server to compress the response ("nullable").
     public var compressed: BoolValue? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -209,6 +225,8 @@ public struct StreamingOutputCallRequest: ProtobufMessage {
     /// If set the server should update this metrics report data at the OOB
     /// server.
     public var orcaOobReport: TestOrcaReport? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -218,6 +236,8 @@ public struct StreamingOutputCallRequest: ProtobufMessage {
 public struct StreamingOutputCallResponse: ProtobufMessage {
     /// Payload to increase response size.
     public var payload: Payload? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -228,6 +248,8 @@ public struct StreamingOutputCallResponse: ProtobufMessage {
 public struct ReconnectParams: ProtobufMessage {
     /// Field `max_reconnect_backoff_ms` (1).
     public var maxReconnectBackoffMs: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -241,6 +263,8 @@ public struct ReconnectInfo: ProtobufMessage {
     public var passed: Bool = false
     /// Field `backoff_ms` (2).
     public var backoffMs: [Int32] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -255,6 +279,8 @@ public struct LoadBalancerStatsRequest: ProtobufMessage {
     /// Response header + trailer metadata entries we want the values of.
     /// Matching of the keys is case-insensitive; "*" returns all entries.
     public var metadataKeys: [String] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -270,6 +296,8 @@ public struct LoadBalancerStatsResponse: ProtobufMessage {
     public var rpcsByMethod: [String: LoadBalancerStatsResponse.RpcsByPeer] = [:]
     /// All the metadata of all RPCs for each peer.
     public var metadatasByPeer: [String: LoadBalancerStatsResponse.MetadataByPeer] = [:]
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -325,6 +353,8 @@ public struct LoadBalancerStatsResponse: ProtobufMessage {
         public var value: String = ""
         /// Metadata type.
         public var type: LoadBalancerStatsResponse.MetadataType = LoadBalancerStatsResponse.MetadataType(rawValue: 0)
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -335,6 +365,8 @@ public struct LoadBalancerStatsResponse: ProtobufMessage {
         /// Metadata values for each RPC for the keys specified in
         /// LoadBalancerStatsRequest.metadata_keys.
         public var metadata: [LoadBalancerStatsResponse.MetadataEntry] = []
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -344,6 +376,8 @@ public struct LoadBalancerStatsResponse: ProtobufMessage {
     public struct MetadataByPeer: ProtobufMessage {
         /// List of RpcMetadata for each RPC with a given peer.
         public var rpcMetadata: [LoadBalancerStatsResponse.RpcMetadata] = []
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -353,6 +387,8 @@ public struct LoadBalancerStatsResponse: ProtobufMessage {
     public struct RpcsByPeer: ProtobufMessage {
         /// The number of completed RPCs for each peer.
         public var rpcsByPeer: [String: Int32] = [:]
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -361,6 +397,8 @@ public struct LoadBalancerStatsResponse: ProtobufMessage {
 
 /// Request for retrieving a test client's accumulated stats.
 public struct LoadBalancerAccumulatedStatsRequest: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -380,6 +418,8 @@ public struct LoadBalancerAccumulatedStatsResponse: ProtobufMessage {
     /// Per-method RPC statistics. The key is the RpcType in string form; e.g.
     /// 'EMPTY_CALL' or 'UNARY_CALL'.
     public var statsPerMethod: [String: LoadBalancerAccumulatedStatsResponse.MethodStats] = [:]
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -392,6 +432,8 @@ public struct LoadBalancerAccumulatedStatsResponse: ProtobufMessage {
         /// The key is the integral value of a google.rpc.Code; the value is the
         /// count.
         public var result: [Int32: Int32] = [:]
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -408,6 +450,8 @@ public struct ClientConfigureRequest: ProtobufMessage {
     /// The deadline to use, in seconds, for all RPCs. If unset or zero, the
     /// client will use the default from the command-line.
     public var timeoutSec: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -457,6 +501,8 @@ public struct ClientConfigureRequest: ProtobufMessage {
         public var key: String = ""
         /// Field `value` (3).
         public var value: String = ""
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -465,6 +511,8 @@ public struct ClientConfigureRequest: ProtobufMessage {
 
 /// Response for updating a test client's configuration.
 public struct ClientConfigureResponse: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -474,6 +522,8 @@ public struct ClientConfigureResponse: ProtobufMessage {
 public struct MemorySize: ProtobufMessage {
     /// Field `rss` (1).
     public var rss: Int64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -491,6 +541,8 @@ public struct TestOrcaReport: ProtobufMessage {
     public var requestCost: [String: Double] = [:]
     /// Field `utilization` (4).
     public var utilization: [String: Double] = [:]
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -502,6 +554,8 @@ public struct SetReturnStatusRequest: ProtobufMessage {
     public var grpcCodeToReturn: Int32 = 0
     /// Field `grpc_status_description` (2).
     public var grpcStatusDescription: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -517,6 +571,8 @@ public struct HookRequest: ProtobufMessage {
     public var grpcStatusDescription: String = ""
     /// Server port to listen to.
     public var serverPort: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -571,6 +627,8 @@ public struct HookRequest: ProtobufMessage {
 
 /// The proto message `grpc.testing.HookResponse`.
 public struct HookResponse: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -590,6 +648,7 @@ extension BoolValue {
     /// Reads the message from a protobuf-c `Grpc__Testing__BoolValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__BoolValue.self)
         self.value = c.pointee.value != 0
     }
@@ -615,6 +674,7 @@ extension Payload {
     /// Reads the message from a protobuf-c `Grpc__Testing__Payload`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__Payload.self)
         self.type = _ProtobufC.enumValue(c.pointee.type)
         self.body = _ProtobufC.bytes(c.pointee.body.data, c.pointee.body.len)
@@ -642,6 +702,7 @@ extension EchoStatus {
     /// Reads the message from a protobuf-c `Grpc__Testing__EchoStatus`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__EchoStatus.self)
         self.code = c.pointee.code
         self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "grpc.testing.EchoStatus")
@@ -669,6 +730,7 @@ extension SimpleRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__SimpleRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__SimpleRequest.self)
         self.responseType = _ProtobufC.enumValue(c.pointee.response_type)
         self.responseSize = c.pointee.response_size
@@ -724,6 +786,7 @@ extension SimpleResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__SimpleResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__SimpleResponse.self)
         self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
         self.username = try _ProtobufC.string(c.pointee.username, field: "username", message: "grpc.testing.SimpleResponse")
@@ -761,6 +824,7 @@ extension StreamingInputCallRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingInputCallRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingInputCallRequest.self)
         self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
         self.expectCompressed = try _ProtobufC.message(c.pointee.expect_compressed, as: BoolValue.self)
@@ -792,6 +856,7 @@ extension StreamingInputCallResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingInputCallResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingInputCallResponse.self)
         self.aggregatedPayloadSize = c.pointee.aggregated_payload_size
     }
@@ -817,6 +882,7 @@ extension ResponseParameters {
     /// Reads the message from a protobuf-c `Grpc__Testing__ResponseParameters`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__ResponseParameters.self)
         self.size = c.pointee.size
         self.intervalUs = c.pointee.interval_us
@@ -848,6 +914,7 @@ extension StreamingOutputCallRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingOutputCallRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingOutputCallRequest.self)
         self.responseType = _ProtobufC.enumValue(c.pointee.response_type)
         self.responseParameters = try _ProtobufC.messages(c.pointee.response_parameters, c.pointee.n_response_parameters, as: ResponseParameters.self)
@@ -890,6 +957,7 @@ extension StreamingOutputCallResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__StreamingOutputCallResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__StreamingOutputCallResponse.self)
         self.payload = try _ProtobufC.message(c.pointee.payload, as: Payload.self)
     }
@@ -917,6 +985,7 @@ extension ReconnectParams {
     /// Reads the message from a protobuf-c `Grpc__Testing__ReconnectParams`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__ReconnectParams.self)
         self.maxReconnectBackoffMs = c.pointee.max_reconnect_backoff_ms
     }
@@ -942,6 +1011,7 @@ extension ReconnectInfo {
     /// Reads the message from a protobuf-c `Grpc__Testing__ReconnectInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__ReconnectInfo.self)
         self.passed = c.pointee.passed != 0
         self.backoffMs = _ProtobufC.scalars(c.pointee.backoff_ms, c.pointee.n_backoff_ms)
@@ -972,6 +1042,7 @@ extension LoadBalancerStatsRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsRequest.self)
         self.numRpcs = c.pointee.num_rpcs
         self.timeoutSec = c.pointee.timeout_sec
@@ -1004,6 +1075,7 @@ extension LoadBalancerStatsResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse.self)
         if c.pointee.n_rpcs_by_peer > 0 {
             var map = [String: Int32](minimumCapacity: c.pointee.n_rpcs_by_peer)
@@ -1104,6 +1176,7 @@ extension LoadBalancerStatsResponse.MetadataEntry {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__MetadataEntry`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__MetadataEntry.self)
         self.key = try _ProtobufC.string(c.pointee.key, field: "key", message: "grpc.testing.LoadBalancerStatsResponse.MetadataEntry")
         self.value = try _ProtobufC.string(c.pointee.value, field: "value", message: "grpc.testing.LoadBalancerStatsResponse.MetadataEntry")
@@ -1133,6 +1206,7 @@ extension LoadBalancerStatsResponse.RpcMetadata {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__RpcMetadata`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcMetadata.self)
         self.metadata = try _ProtobufC.messages(c.pointee.metadata, c.pointee.n_metadata, as: LoadBalancerStatsResponse.MetadataEntry.self)
     }
@@ -1161,6 +1235,7 @@ extension LoadBalancerStatsResponse.MetadataByPeer {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__MetadataByPeer`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__MetadataByPeer.self)
         self.rpcMetadata = try _ProtobufC.messages(c.pointee.rpc_metadata, c.pointee.n_rpc_metadata, as: LoadBalancerStatsResponse.RpcMetadata.self)
     }
@@ -1189,6 +1264,7 @@ extension LoadBalancerStatsResponse.RpcsByPeer {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerStatsResponse__RpcsByPeer.self)
         if c.pointee.n_rpcs_by_peer > 0 {
             var map = [String: Int32](minimumCapacity: c.pointee.n_rpcs_by_peer)
@@ -1237,7 +1313,7 @@ extension LoadBalancerAccumulatedStatsRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerAccumulatedStatsRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__LoadBalancerAccumulatedStatsRequest`.
@@ -1260,6 +1336,7 @@ extension LoadBalancerAccumulatedStatsResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerAccumulatedStatsResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse.self)
         if c.pointee.n_num_rpcs_started_by_method > 0 {
             var map = [String: Int32](minimumCapacity: c.pointee.n_num_rpcs_started_by_method)
@@ -1383,6 +1460,7 @@ extension LoadBalancerAccumulatedStatsResponse.MethodStats {
     /// Reads the message from a protobuf-c `Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__LoadBalancerAccumulatedStatsResponse__MethodStats.self)
         self.rpcsStarted = c.pointee.rpcs_started
         if c.pointee.n_result > 0 {
@@ -1433,6 +1511,7 @@ extension ClientConfigureRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__ClientConfigureRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__ClientConfigureRequest.self)
         self.types = _ProtobufC.enumValues(c.pointee.types, c.pointee.n_types)
         self.metadata = try _ProtobufC.messages(c.pointee.metadata, c.pointee.n_metadata, as: ClientConfigureRequest.Metadata.self)
@@ -1468,6 +1547,7 @@ extension ClientConfigureRequest.Metadata {
     /// Reads the message from a protobuf-c `Grpc__Testing__ClientConfigureRequest__Metadata`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__ClientConfigureRequest__Metadata.self)
         self.type = _ProtobufC.enumValue(c.pointee.type)
         self.key = try _ProtobufC.string(c.pointee.key, field: "key", message: "grpc.testing.ClientConfigureRequest.Metadata")
@@ -1497,7 +1577,7 @@ extension ClientConfigureResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__ClientConfigureResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__ClientConfigureResponse`.
@@ -1520,6 +1600,7 @@ extension MemorySize {
     /// Reads the message from a protobuf-c `Grpc__Testing__MemorySize`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__MemorySize.self)
         self.rss = c.pointee.rss
     }
@@ -1545,6 +1626,7 @@ extension TestOrcaReport {
     /// Reads the message from a protobuf-c `Grpc__Testing__TestOrcaReport`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__TestOrcaReport.self)
         self.cpuUtilization = c.pointee.cpu_utilization
         self.memoryUtilization = c.pointee.memory_utilization
@@ -1622,6 +1704,7 @@ extension SetReturnStatusRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__SetReturnStatusRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__SetReturnStatusRequest.self)
         self.grpcCodeToReturn = c.pointee.grpc_code_to_return
         self.grpcStatusDescription = try _ProtobufC.string(c.pointee.grpc_status_description, field: "grpc_status_description", message: "grpc.testing.SetReturnStatusRequest")
@@ -1649,6 +1732,7 @@ extension HookRequest {
     /// Reads the message from a protobuf-c `Grpc__Testing__HookRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Testing__HookRequest.self)
         self.command = _ProtobufC.enumValue(c.pointee.command)
         self.grpcCodeToReturn = c.pointee.grpc_code_to_return
@@ -1680,7 +1764,7 @@ extension HookResponse {
     /// Reads the message from a protobuf-c `Grpc__Testing__HookResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Grpc__Testing__HookResponse`.

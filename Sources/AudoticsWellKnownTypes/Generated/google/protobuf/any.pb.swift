@@ -118,6 +118,8 @@ public struct ProtoAny: ProtobufMessage {
     public var typeURL: String = ""
     /// Must be a valid serialized protocol buffer of the above specified type.
     public var value: [UInt8] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -137,6 +139,7 @@ extension ProtoAny {
     /// Reads the message from a protobuf-c `Google__Protobuf__Any`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__Any.self)
         self.typeURL = try _ProtobufC.string(c.pointee.type_url, field: "type_url", message: "google.protobuf.Any")
         self.value = _ProtobufC.bytes(c.pointee.value.data, c.pointee.value.len)

@@ -75,6 +75,8 @@ public struct Duration: ProtobufMessage {
     /// of the same sign as the `seconds` field. Must be from -999,999,999
     /// to +999,999,999 inclusive.
     public var nanos: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -94,6 +96,7 @@ extension Duration {
     /// Reads the message from a protobuf-c `Google__Protobuf__Duration`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__Duration.self)
         self.seconds = c.pointee.seconds
         self.nanos = c.pointee.nanos

@@ -13,6 +13,8 @@ internal import CProtobufC
 ///       rpc Bar(google.protobuf.Empty) returns (google.protobuf.Empty);
 ///     }
 public struct Empty: ProtobufMessage {
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -32,7 +34,7 @@ extension Empty {
     /// Reads the message from a protobuf-c `Google__Protobuf__Empty`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
-        _ = message
+        self.unknownFields = _ProtobufC.unknownFields(message)
     }
 
     /// Writes the message into an initialised protobuf-c `Google__Protobuf__Empty`.

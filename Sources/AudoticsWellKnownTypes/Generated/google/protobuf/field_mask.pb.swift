@@ -207,6 +207,8 @@ internal import CProtobufC
 public struct FieldMask: ProtobufMessage {
     /// The set of field mask paths.
     public var paths: [String] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -226,6 +228,7 @@ extension FieldMask {
     /// Reads the message from a protobuf-c `Google__Protobuf__FieldMask`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__FieldMask.self)
         self.paths = try _ProtobufC.strings(c.pointee.paths, c.pointee.n_paths, field: "paths", message: "google.protobuf.FieldMask")
     }

@@ -106,6 +106,8 @@ public struct Timestamp: ProtobufMessage {
     /// that count forward in time. Must be from 0 to 999,999,999
     /// inclusive.
     public var nanos: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -125,6 +127,7 @@ extension Timestamp {
     /// Reads the message from a protobuf-c `Google__Protobuf__Timestamp`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__Timestamp.self)
         self.seconds = c.pointee.seconds
         self.nanos = c.pointee.nanos

@@ -11,6 +11,8 @@ internal import CProtobufC
 public struct DoubleValue: ProtobufMessage {
     /// The double value.
     public var value: Double = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -22,6 +24,8 @@ public struct DoubleValue: ProtobufMessage {
 public struct FloatValue: ProtobufMessage {
     /// The float value.
     public var value: Float = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -33,6 +37,8 @@ public struct FloatValue: ProtobufMessage {
 public struct Int64Value: ProtobufMessage {
     /// The int64 value.
     public var value: Int64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -44,6 +50,8 @@ public struct Int64Value: ProtobufMessage {
 public struct UInt64Value: ProtobufMessage {
     /// The uint64 value.
     public var value: UInt64 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -55,6 +63,8 @@ public struct UInt64Value: ProtobufMessage {
 public struct Int32Value: ProtobufMessage {
     /// The int32 value.
     public var value: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -66,6 +76,8 @@ public struct Int32Value: ProtobufMessage {
 public struct UInt32Value: ProtobufMessage {
     /// The uint32 value.
     public var value: UInt32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -77,6 +89,8 @@ public struct UInt32Value: ProtobufMessage {
 public struct BoolValue: ProtobufMessage {
     /// The bool value.
     public var value: Bool = false
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -88,6 +102,8 @@ public struct BoolValue: ProtobufMessage {
 public struct StringValue: ProtobufMessage {
     /// The string value.
     public var value: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -99,6 +115,8 @@ public struct StringValue: ProtobufMessage {
 public struct BytesValue: ProtobufMessage {
     /// The bytes value.
     public var value: [UInt8] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -118,6 +136,7 @@ extension DoubleValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__DoubleValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__DoubleValue.self)
         self.value = c.pointee.value
     }
@@ -143,6 +162,7 @@ extension FloatValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__FloatValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__FloatValue.self)
         self.value = c.pointee.value
     }
@@ -168,6 +188,7 @@ extension Int64Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__Int64Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__Int64Value.self)
         self.value = c.pointee.value
     }
@@ -193,6 +214,7 @@ extension UInt64Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__UInt64Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__UInt64Value.self)
         self.value = c.pointee.value
     }
@@ -218,6 +240,7 @@ extension Int32Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__Int32Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__Int32Value.self)
         self.value = c.pointee.value
     }
@@ -243,6 +266,7 @@ extension UInt32Value {
     /// Reads the message from a protobuf-c `Google__Protobuf__UInt32Value`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__UInt32Value.self)
         self.value = c.pointee.value
     }
@@ -268,6 +292,7 @@ extension BoolValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__BoolValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__BoolValue.self)
         self.value = c.pointee.value != 0
     }
@@ -293,6 +318,7 @@ extension StringValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__StringValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__StringValue.self)
         self.value = try _ProtobufC.string(c.pointee.value, field: "value", message: "google.protobuf.StringValue")
     }
@@ -318,6 +344,7 @@ extension BytesValue {
     /// Reads the message from a protobuf-c `Google__Protobuf__BytesValue`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Protobuf__BytesValue.self)
         self.value = _ProtobufC.bytes(c.pointee.value.data, c.pointee.value.len)
     }

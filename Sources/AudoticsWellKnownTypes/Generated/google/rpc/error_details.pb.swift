@@ -14,6 +14,8 @@ public struct ErrorInfo: ProtobufMessage {
     public var domain: String = ""
     /// Extra structured data, for example {"current_snapshot_id": "..."}.
     public var metadata: [String: String] = [:]
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -23,6 +25,8 @@ public struct ErrorInfo: ProtobufMessage {
 public struct RetryInfo: ProtobufMessage {
     /// The minimum delay before retrying the same request.
     public var retryDelay: Duration? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -32,6 +36,8 @@ public struct RetryInfo: ProtobufMessage {
 public struct QuotaFailure: ProtobufMessage {
     /// Every quota that was exceeded.
     public var violations: [QuotaFailure.Violation] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -43,6 +49,8 @@ public struct QuotaFailure: ProtobufMessage {
         public var subject: String = ""
         /// A developer-facing description of the exceeded quota.
         public var description: String = ""
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -53,6 +61,8 @@ public struct QuotaFailure: ProtobufMessage {
 public struct PreconditionFailure: ProtobufMessage {
     /// Every failed precondition.
     public var violations: [PreconditionFailure.Violation] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -65,6 +75,8 @@ public struct PreconditionFailure: ProtobufMessage {
         public var subject: String = ""
         /// A developer-facing description of the failure.
         public var description: String = ""
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -75,6 +87,8 @@ public struct PreconditionFailure: ProtobufMessage {
 public struct BadRequest: ProtobufMessage {
     /// Every invalid field found (not only the first).
     public var fieldViolations: [BadRequest.FieldViolation] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -91,6 +105,8 @@ public struct BadRequest: ProtobufMessage {
         public var reason: String = ""
         /// The description translated for end users, when available.
         public var localizedMessage: LocalizedMessage? = nil
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -103,6 +119,8 @@ public struct RequestInfo: ProtobufMessage {
     public var requestID: String = ""
     /// Opaque data the server may use to find the request in its logs.
     public var servingData: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -118,6 +136,8 @@ public struct ResourceInfo: ProtobufMessage {
     public var owner: String = ""
     /// A developer-facing description.
     public var description: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -129,6 +149,8 @@ public struct LocalizedMessage: ProtobufMessage {
     public var locale: String = ""
     /// The translated message.
     public var message: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -148,6 +170,7 @@ extension ErrorInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__ErrorInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__ErrorInfo.self)
         self.reason = try _ProtobufC.string(c.pointee.reason, field: "reason", message: "google.rpc.ErrorInfo")
         self.domain = try _ProtobufC.string(c.pointee.domain, field: "domain", message: "google.rpc.ErrorInfo")
@@ -200,6 +223,7 @@ extension RetryInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__RetryInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__RetryInfo.self)
         self.retryDelay = try _ProtobufC.message(c.pointee.retry_delay, as: Duration.self)
     }
@@ -227,6 +251,7 @@ extension QuotaFailure {
     /// Reads the message from a protobuf-c `Google__Rpc__QuotaFailure`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__QuotaFailure.self)
         self.violations = try _ProtobufC.messages(c.pointee.violations, c.pointee.n_violations, as: QuotaFailure.Violation.self)
     }
@@ -255,6 +280,7 @@ extension QuotaFailure.Violation {
     /// Reads the message from a protobuf-c `Google__Rpc__QuotaFailure__Violation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__QuotaFailure__Violation.self)
         self.subject = try _ProtobufC.string(c.pointee.subject, field: "subject", message: "google.rpc.QuotaFailure.Violation")
         self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "google.rpc.QuotaFailure.Violation")
@@ -282,6 +308,7 @@ extension PreconditionFailure {
     /// Reads the message from a protobuf-c `Google__Rpc__PreconditionFailure`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__PreconditionFailure.self)
         self.violations = try _ProtobufC.messages(c.pointee.violations, c.pointee.n_violations, as: PreconditionFailure.Violation.self)
     }
@@ -310,6 +337,7 @@ extension PreconditionFailure.Violation {
     /// Reads the message from a protobuf-c `Google__Rpc__PreconditionFailure__Violation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__PreconditionFailure__Violation.self)
         self.type = try _ProtobufC.string(c.pointee.type, field: "type", message: "google.rpc.PreconditionFailure.Violation")
         self.subject = try _ProtobufC.string(c.pointee.subject, field: "subject", message: "google.rpc.PreconditionFailure.Violation")
@@ -339,6 +367,7 @@ extension BadRequest {
     /// Reads the message from a protobuf-c `Google__Rpc__BadRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__BadRequest.self)
         self.fieldViolations = try _ProtobufC.messages(c.pointee.field_violations, c.pointee.n_field_violations, as: BadRequest.FieldViolation.self)
     }
@@ -367,6 +396,7 @@ extension BadRequest.FieldViolation {
     /// Reads the message from a protobuf-c `Google__Rpc__BadRequest__FieldViolation`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__BadRequest__FieldViolation.self)
         self.field = try _ProtobufC.string(c.pointee.field, field: "field", message: "google.rpc.BadRequest.FieldViolation")
         self.description = try _ProtobufC.string(c.pointee.description, field: "description", message: "google.rpc.BadRequest.FieldViolation")
@@ -400,6 +430,7 @@ extension RequestInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__RequestInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__RequestInfo.self)
         self.requestID = try _ProtobufC.string(c.pointee.request_id, field: "request_id", message: "google.rpc.RequestInfo")
         self.servingData = try _ProtobufC.string(c.pointee.serving_data, field: "serving_data", message: "google.rpc.RequestInfo")
@@ -427,6 +458,7 @@ extension ResourceInfo {
     /// Reads the message from a protobuf-c `Google__Rpc__ResourceInfo`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__ResourceInfo.self)
         self.resourceType = try _ProtobufC.string(c.pointee.resource_type, field: "resource_type", message: "google.rpc.ResourceInfo")
         self.resourceName = try _ProtobufC.string(c.pointee.resource_name, field: "resource_name", message: "google.rpc.ResourceInfo")
@@ -458,6 +490,7 @@ extension LocalizedMessage {
     /// Reads the message from a protobuf-c `Google__Rpc__LocalizedMessage`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__LocalizedMessage.self)
         self.locale = try _ProtobufC.string(c.pointee.locale, field: "locale", message: "google.rpc.LocalizedMessage")
         self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "google.rpc.LocalizedMessage")

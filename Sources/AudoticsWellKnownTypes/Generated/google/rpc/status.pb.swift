@@ -16,6 +16,8 @@ public struct Status: ProtobufMessage {
     /// Machine-readable details, each a message packed into an Any (for example
     /// `google.rpc.BadRequest`, `google.rpc.RetryInfo`).
     public var details: [ProtoAny] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -35,6 +37,7 @@ extension Status {
     /// Reads the message from a protobuf-c `Google__Rpc__Status`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Google__Rpc__Status.self)
         self.code = c.pointee.code
         self.message = try _ProtobufC.string(c.pointee.message, field: "message", message: "google.rpc.Status")

@@ -52,6 +52,51 @@ void   audotics__conformance__v1__item__free_unpacked
   assert(message->base.descriptor == &audotics__conformance__v1__item__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   audotics__conformance__v1__evolved_item__init
+                     (Audotics__Conformance__V1__EvolvedItem         *message)
+{
+  static const Audotics__Conformance__V1__EvolvedItem init_value = AUDOTICS__CONFORMANCE__V1__EVOLVED_ITEM__INIT;
+  *message = init_value;
+}
+size_t audotics__conformance__v1__evolved_item__get_packed_size
+                     (const Audotics__Conformance__V1__EvolvedItem *message)
+{
+  assert(message->base.descriptor == &audotics__conformance__v1__evolved_item__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t audotics__conformance__v1__evolved_item__pack
+                     (const Audotics__Conformance__V1__EvolvedItem *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &audotics__conformance__v1__evolved_item__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t audotics__conformance__v1__evolved_item__pack_to_buffer
+                     (const Audotics__Conformance__V1__EvolvedItem *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &audotics__conformance__v1__evolved_item__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Audotics__Conformance__V1__EvolvedItem *
+       audotics__conformance__v1__evolved_item__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Audotics__Conformance__V1__EvolvedItem *)
+     protobuf_c_message_unpack (&audotics__conformance__v1__evolved_item__descriptor,
+                                allocator, len, data);
+}
+void   audotics__conformance__v1__evolved_item__free_unpacked
+                     (Audotics__Conformance__V1__EvolvedItem *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &audotics__conformance__v1__evolved_item__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   audotics__conformance__v1__scalars__init
                      (Audotics__Conformance__V1__Scalars         *message)
 {
@@ -611,6 +656,122 @@ const ProtobufCMessageDescriptor audotics__conformance__v1__item__descriptor =
   audotics__conformance__v1__item__field_indices_by_name,
   1,  audotics__conformance__v1__item__number_ranges,
   (ProtobufCMessageInit) audotics__conformance__v1__item__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor audotics__conformance__v1__evolved_item__field_descriptors[7] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Audotics__Conformance__V1__EvolvedItem, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Audotics__Conformance__V1__EvolvedItem, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tags",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Audotics__Conformance__V1__EvolvedItem, n_tags),
+    offsetof(Audotics__Conformance__V1__EvolvedItem, tags),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stamp",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FIXED64,
+    0,   /* quantifier_offset */
+    offsetof(Audotics__Conformance__V1__EvolvedItem, stamp),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "nested",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Audotics__Conformance__V1__EvolvedItem, nested),
+    &audotics__conformance__v1__item__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delta",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_SINT32,
+    0,   /* quantifier_offset */
+    offsetof(Audotics__Conformance__V1__EvolvedItem, delta),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "small",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_FIXED32,
+    0,   /* quantifier_offset */
+    offsetof(Audotics__Conformance__V1__EvolvedItem, small),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned audotics__conformance__v1__evolved_item__field_indices_by_name[] = {
+  5,   /* field[5] = delta */
+  0,   /* field[0] = id */
+  1,   /* field[1] = name */
+  4,   /* field[4] = nested */
+  6,   /* field[6] = small */
+  3,   /* field[3] = stamp */
+  2,   /* field[2] = tags */
+};
+static const ProtobufCIntRange audotics__conformance__v1__evolved_item__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor audotics__conformance__v1__evolved_item__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "audotics.conformance.v1.EvolvedItem",
+  "EvolvedItem",
+  "Audotics__Conformance__V1__EvolvedItem",
+  "audotics.conformance.v1",
+  sizeof(Audotics__Conformance__V1__EvolvedItem),
+  7,
+  audotics__conformance__v1__evolved_item__field_descriptors,
+  audotics__conformance__v1__evolved_item__field_indices_by_name,
+  1,  audotics__conformance__v1__evolved_item__number_ranges,
+  (ProtobufCMessageInit) audotics__conformance__v1__evolved_item__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor audotics__conformance__v1__scalars__field_descriptors[15] =

@@ -69,6 +69,32 @@ public struct Item: ProtobufMessage {
     public var id: Int32 = 0
     /// A name.
     public var name: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
+
+    /// Creates a message with every field at its default.
+    public init() {}
+}
+
+/// A later version of Item: decoding it as an Item keeps fields 3 to 7 as unknown fields, which
+/// re-encoding must preserve byte for byte (one field of each wire type).
+public struct EvolvedItem: ProtobufMessage {
+    /// Same as Item.id.
+    public var id: Int32 = 0
+    /// Same as Item.name.
+    public var name: String = ""
+    /// New: length-delimited, repeated.
+    public var tags: [String] = []
+    /// New: fixed 64-bit.
+    public var stamp: UInt64 = 0
+    /// New: a nested message.
+    public var nested: Item? = nil
+    /// New: a zigzag varint.
+    public var delta: Int32 = 0
+    /// New: fixed 32-bit.
+    public var small: UInt32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -106,6 +132,8 @@ public struct Scalars: ProtobufMessage {
     public var stringValue: String = ""
     /// bytes (arbitrary, including NUL).
     public var bytesValue: [UInt8] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -145,6 +173,8 @@ public struct PackedRepeated: ProtobufMessage {
     public var stringValues: [String] = []
     /// bytes (never packed).
     public var bytesValues: [[UInt8]] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -180,6 +210,8 @@ public struct UnpackedRepeated: ProtobufMessage {
     public var boolValues: [Bool] = []
     /// enum, unpacked.
     public var colorValues: [Color] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -199,6 +231,8 @@ public struct Nesting: ProtobufMessage {
     public var items: [Item] = []
     /// A singular top-level message type.
     public var item: Item? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -213,6 +247,8 @@ public struct Nesting: ProtobufMessage {
         public var inner: Nesting.Middle.Inner? = nil
         /// A list of two-level-deep messages.
         public var inners: [Nesting.Middle.Inner] = []
+        /// Fields this schema does not declare, kept from decoding and written back when encoding.
+        public var unknownFields = UnknownFields()
 
         /// Creates a message with every field at its default.
         public init() {}
@@ -267,6 +303,8 @@ public struct Nesting: ProtobufMessage {
             public var stamp: UInt64 = 0
             /// The nested enum, used from a deeper level.
             public var mood: Nesting.Middle.Mood = Nesting.Middle.Mood(rawValue: 0)
+            /// Fields this schema does not declare, kept from decoding and written back when encoding.
+            public var unknownFields = UnknownFields()
 
             /// Creates a message with every field at its default.
             public init() {}
@@ -292,6 +330,8 @@ public struct Maps: ProtobufMessage {
     public var sint64ToFloat: [Int64: Float] = [:]
     /// fixed32 to sfixed64.
     public var fixed32ToSfixed64: [UInt32: Int64] = [:]
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -317,6 +357,8 @@ public struct Choice: ProtobufMessage {
         /// A bytes member.
         case blob([UInt8])
     }
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -343,6 +385,8 @@ public struct Presence: ProtobufMessage {
     public var maybeUint64: UInt64? = nil
     /// A plain field between fields with presence.
     public var plain: Int32 = 0
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -368,6 +412,8 @@ public struct Wrappers: ProtobufMessage {
     public var stringValue: AudoticsWellKnownTypes.StringValue? = nil
     /// A wrapped bytes (base64 in JSON).
     public var bytesValue: AudoticsWellKnownTypes.BytesValue? = nil
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -381,6 +427,8 @@ public struct Times: ProtobufMessage {
     public var took: AudoticsWellKnownTypes.Duration? = nil
     /// A list of points in time.
     public var history: [AudoticsWellKnownTypes.Timestamp] = []
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -412,6 +460,8 @@ public struct Everything: ProtobufMessage {
     public var mediumNumber: String = ""
     /// The largest field number allowed (a 5-byte tag).
     public var maxNumber: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -431,6 +481,7 @@ extension Item {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Item`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Item.self)
         self.id = c.pointee.id
         self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.conformance.v1.Item")
@@ -441,6 +492,49 @@ extension Item {
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Item.self)
         c.pointee.id = self.id
         if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
+    }
+}
+
+extension EvolvedItem {
+    /// The fully qualified proto name.
+    public static let protoMessageName = "audotics.conformance.v1.EvolvedItem"
+
+    /// The protobuf-c descriptor of `Audotics__Conformance__V1__EvolvedItem`.
+    public static let _protobufCDescriptor: ProtobufCDescriptor = {
+        var message = Audotics__Conformance__V1__EvolvedItem()
+        audotics__conformance__v1__evolved_item__init(&message)
+        return ProtobufCDescriptor(initializedMessage: &message)
+    }()
+
+    /// Reads the message from a protobuf-c `Audotics__Conformance__V1__EvolvedItem`.
+    public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
+        self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__EvolvedItem.self)
+        self.id = c.pointee.id
+        self.name = try _ProtobufC.string(c.pointee.name, field: "name", message: "audotics.conformance.v1.EvolvedItem")
+        self.tags = try _ProtobufC.strings(c.pointee.tags, c.pointee.n_tags, field: "tags", message: "audotics.conformance.v1.EvolvedItem")
+        self.stamp = c.pointee.stamp
+        self.nested = try _ProtobufC.message(c.pointee.nested, as: Item.self)
+        self.delta = c.pointee.delta
+        self.small = c.pointee.small
+    }
+
+    /// Writes the message into an initialised protobuf-c `Audotics__Conformance__V1__EvolvedItem`.
+    public func _protobufCFill(_ message: UnsafeMutableRawPointer, _ arena: ProtobufCArena) {
+        let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__EvolvedItem.self)
+        c.pointee.id = self.id
+        if !self.name.isEmpty { c.pointee.name = arena.cString(self.name) }
+        if !self.tags.isEmpty {
+            c.pointee.n_tags = self.tags.count
+            c.pointee.tags = arena.cStrings(self.tags)
+        }
+        c.pointee.stamp = self.stamp
+        if let value = self.nested {
+            c.pointee.nested = arena.message(value, as: Audotics__Conformance__V1__Item.self)
+        }
+        c.pointee.delta = self.delta
+        c.pointee.small = self.small
     }
 }
 
@@ -458,6 +552,7 @@ extension Scalars {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Scalars`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Scalars.self)
         self.int32Value = c.pointee.int32_value
         self.int64Value = c.pointee.int64_value
@@ -511,6 +606,7 @@ extension PackedRepeated {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__PackedRepeated`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__PackedRepeated.self)
         self.int32Values = _ProtobufC.scalars(c.pointee.int32_values, c.pointee.n_int32_values)
         self.int64Values = _ProtobufC.scalars(c.pointee.int64_values, c.pointee.n_int64_values)
@@ -619,6 +715,7 @@ extension UnpackedRepeated {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__UnpackedRepeated`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__UnpackedRepeated.self)
         self.int32Values = _ProtobufC.scalars(c.pointee.int32_values, c.pointee.n_int32_values)
         self.int64Values = _ProtobufC.scalars(c.pointee.int64_values, c.pointee.n_int64_values)
@@ -712,6 +809,7 @@ extension Nesting {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Nesting`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting.self)
         self.middle = try _ProtobufC.message(c.pointee.middle, as: Nesting.Middle.self)
         self.middles = try _ProtobufC.messages(c.pointee.middles, c.pointee.n_middles, as: Nesting.Middle.self)
@@ -759,6 +857,7 @@ extension Nesting.Middle {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Nesting__Middle`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting__Middle.self)
         self.label = try _ProtobufC.string(c.pointee.label, field: "label", message: "audotics.conformance.v1.Nesting.Middle")
         self.mood = _ProtobufC.enumValue(c.pointee.mood)
@@ -795,6 +894,7 @@ extension Nesting.Middle.Inner {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Nesting__Middle__Inner`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Nesting__Middle__Inner.self)
         self.note = try _ProtobufC.string(c.pointee.note, field: "note", message: "audotics.conformance.v1.Nesting.Middle.Inner")
         self.stamp = c.pointee.stamp
@@ -824,6 +924,7 @@ extension Maps {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Maps`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Maps.self)
         if c.pointee.n_string_to_string > 0 {
             var map = [String: String](minimumCapacity: c.pointee.n_string_to_string)
@@ -1047,6 +1148,7 @@ extension Choice {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Choice`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Choice.self)
         self.tag = try _ProtobufC.string(c.pointee.tag, field: "tag", message: "audotics.conformance.v1.Choice")
         switch c.pointee.value_case.rawValue {
@@ -1098,6 +1200,7 @@ extension Presence {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Presence`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Presence.self)
         if c.pointee._maybe_int32_case.rawValue == 1 { self.maybeInt32 = c.pointee.maybe_int32 }
         if c.pointee._maybe_string_case.rawValue == 2 { self.maybeString = try _ProtobufC.string(c.pointee.maybe_string, field: "maybe_string", message: "audotics.conformance.v1.Presence") }
@@ -1158,6 +1261,7 @@ extension Wrappers {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Wrappers`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Wrappers.self)
         self.int32Value = try _ProtobufC.message(c.pointee.int32_value, as: AudoticsWellKnownTypes.Int32Value.self)
         self.int64Value = try _ProtobufC.message(c.pointee.int64_value, as: AudoticsWellKnownTypes.Int64Value.self)
@@ -1217,6 +1321,7 @@ extension Times {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Times`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Times.self)
         self.at = try _ProtobufC.message(c.pointee.at, as: AudoticsWellKnownTypes.Timestamp.self)
         self.took = try _ProtobufC.message(c.pointee.took, as: AudoticsWellKnownTypes.Duration.self)
@@ -1253,6 +1358,7 @@ extension Everything {
     /// Reads the message from a protobuf-c `Audotics__Conformance__V1__Everything`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Audotics__Conformance__V1__Everything.self)
         self.scalars = try _ProtobufC.message(c.pointee.scalars, as: Scalars.self)
         self.packed = try _ProtobufC.message(c.pointee.packed, as: PackedRepeated.self)

@@ -11,6 +11,8 @@ public struct HealthCheckRequest: ProtobufMessage {
     /// The fully qualified service name, for example "audotics.v1.MusicService";
     /// the empty string asks about the server as a whole.
     public var service: String = ""
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -20,6 +22,8 @@ public struct HealthCheckRequest: ProtobufMessage {
 public struct HealthCheckResponse: ProtobufMessage {
     /// The current state.
     public var status: HealthCheckResponse.ServingStatus = HealthCheckResponse.ServingStatus(rawValue: 0)
+    /// Fields this schema does not declare, kept from decoding and written back when encoding.
+    public var unknownFields = UnknownFields()
 
     /// Creates a message with every field at its default.
     public init() {}
@@ -86,6 +90,7 @@ extension HealthCheckRequest {
     /// Reads the message from a protobuf-c `Grpc__Health__V1__HealthCheckRequest`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Health__V1__HealthCheckRequest.self)
         self.service = try _ProtobufC.string(c.pointee.service, field: "service", message: "grpc.health.v1.HealthCheckRequest")
     }
@@ -111,6 +116,7 @@ extension HealthCheckResponse {
     /// Reads the message from a protobuf-c `Grpc__Health__V1__HealthCheckResponse`.
     public init(_protobufC message: UnsafeRawPointer) throws(CodecError) {
         self.init()
+        self.unknownFields = _ProtobufC.unknownFields(message)
         let c = message.assumingMemoryBound(to: Grpc__Health__V1__HealthCheckResponse.self)
         self.status = _ProtobufC.enumValue(c.pointee.status)
     }

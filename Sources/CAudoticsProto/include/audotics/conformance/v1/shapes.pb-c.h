@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "google/protobuf/wrappers.pb-c.h"
 
 typedef struct Audotics__Conformance__V1__Item Audotics__Conformance__V1__Item;
+typedef struct Audotics__Conformance__V1__EvolvedItem Audotics__Conformance__V1__EvolvedItem;
 typedef struct Audotics__Conformance__V1__Scalars Audotics__Conformance__V1__Scalars;
 typedef struct Audotics__Conformance__V1__PackedRepeated Audotics__Conformance__V1__PackedRepeated;
 typedef struct Audotics__Conformance__V1__UnpackedRepeated Audotics__Conformance__V1__UnpackedRepeated;
@@ -112,6 +113,48 @@ struct  Audotics__Conformance__V1__Item
 #define AUDOTICS__CONFORMANCE__V1__ITEM__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&audotics__conformance__v1__item__descriptor) \
     , 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A later version of Item: decoding it as an Item keeps fields 3 to 7 as unknown fields, which
+ * re-encoding must preserve byte for byte (one field of each wire type).
+ */
+struct  Audotics__Conformance__V1__EvolvedItem
+{
+  ProtobufCMessage base;
+  /*
+   * Same as Item.id.
+   */
+  int32_t id;
+  /*
+   * Same as Item.name.
+   */
+  char *name;
+  /*
+   * New: length-delimited, repeated.
+   */
+  size_t n_tags;
+  char **tags;
+  /*
+   * New: fixed 64-bit.
+   */
+  uint64_t stamp;
+  /*
+   * New: a nested message.
+   */
+  Audotics__Conformance__V1__Item *nested;
+  /*
+   * New: a zigzag varint.
+   */
+  int32_t delta;
+  /*
+   * New: fixed 32-bit.
+   */
+  uint32_t small;
+};
+#define AUDOTICS__CONFORMANCE__V1__EVOLVED_ITEM__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&audotics__conformance__v1__evolved_item__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, 0,NULL, 0, NULL, 0, 0 }
 
 
 /*
@@ -901,6 +944,25 @@ Audotics__Conformance__V1__Item *
 void   audotics__conformance__v1__item__free_unpacked
                      (Audotics__Conformance__V1__Item *message,
                       ProtobufCAllocator *allocator);
+/* Audotics__Conformance__V1__EvolvedItem methods */
+void   audotics__conformance__v1__evolved_item__init
+                     (Audotics__Conformance__V1__EvolvedItem         *message);
+size_t audotics__conformance__v1__evolved_item__get_packed_size
+                     (const Audotics__Conformance__V1__EvolvedItem   *message);
+size_t audotics__conformance__v1__evolved_item__pack
+                     (const Audotics__Conformance__V1__EvolvedItem   *message,
+                      uint8_t             *out);
+size_t audotics__conformance__v1__evolved_item__pack_to_buffer
+                     (const Audotics__Conformance__V1__EvolvedItem   *message,
+                      ProtobufCBuffer     *buffer);
+Audotics__Conformance__V1__EvolvedItem *
+       audotics__conformance__v1__evolved_item__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   audotics__conformance__v1__evolved_item__free_unpacked
+                     (Audotics__Conformance__V1__EvolvedItem *message,
+                      ProtobufCAllocator *allocator);
 /* Audotics__Conformance__V1__Scalars methods */
 void   audotics__conformance__v1__scalars__init
                      (Audotics__Conformance__V1__Scalars         *message);
@@ -1126,6 +1188,9 @@ void   audotics__conformance__v1__everything__free_unpacked
 typedef void (*Audotics__Conformance__V1__Item_Closure)
                  (const Audotics__Conformance__V1__Item *message,
                   void *closure_data);
+typedef void (*Audotics__Conformance__V1__EvolvedItem_Closure)
+                 (const Audotics__Conformance__V1__EvolvedItem *message,
+                  void *closure_data);
 typedef void (*Audotics__Conformance__V1__Scalars_Closure)
                  (const Audotics__Conformance__V1__Scalars *message,
                   void *closure_data);
@@ -1194,6 +1259,7 @@ typedef void (*Audotics__Conformance__V1__Everything_Closure)
 
 extern const ProtobufCEnumDescriptor    audotics__conformance__v1__color__descriptor;
 extern const ProtobufCMessageDescriptor audotics__conformance__v1__item__descriptor;
+extern const ProtobufCMessageDescriptor audotics__conformance__v1__evolved_item__descriptor;
 extern const ProtobufCMessageDescriptor audotics__conformance__v1__scalars__descriptor;
 extern const ProtobufCMessageDescriptor audotics__conformance__v1__packed_repeated__descriptor;
 extern const ProtobufCMessageDescriptor audotics__conformance__v1__unpacked_repeated__descriptor;

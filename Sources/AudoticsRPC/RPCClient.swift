@@ -58,25 +58,16 @@ public struct RPCClient: Sendable {
         }
     }
 
+    /// Decodes a response message.
     static func decode<Message: ProtobufMessage>(_ bytes: [UInt8], _ type: Message.Type, options: DecodingOptions) throws(RPCError) -> Message {
-        do {
-            return try Message(serializedBytes: bytes, options: options)
-        } catch {
-            let code: StatusCode = error.code == .sizeLimitExceeded ? .resourceExhausted : .internal
-            throw RPCError(code: code, message: "cannot decode the response: \(error.message)")
-        }
+        try MessageStreams.decode(bytes, as: Message.self, options: options, role: "response")
     }
 
+    /// Reads and decodes the one response of a unary or client-streaming call.
     static func single<Message: ProtobufMessage>(
         _ responses: RPCAsyncSequence<[UInt8]>, _ type: Message.Type, options: CallOptions, method: MethodDescriptor
     ) async throws -> Message {
-        var iterator = responses.makeAsyncIterator()
-        guard let first = try await iterator.next() else {
-            throw RPCError(code: .internal, message: "\(method) ended without a response message")
-        }
-        guard try await iterator.next() == nil else {
-            throw RPCError(code: .internal, message: "\(method) sent more than one response message")
-        }
-        return try decode(first, Message.self, options: DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes))
+        let bytes = try await MessageStreams.single(responses, method: method, role: "response", violation: .internal)
+        return try decode(bytes, Message.self, options: DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes))
     }
 }

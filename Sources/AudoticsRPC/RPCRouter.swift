@@ -82,27 +82,16 @@ public struct RPCRouter: Sendable {
         }
     }
 
-    /// Decodes a request, turning codec failures into the status gRPC prescribes.
+    /// Decodes a request message.
     static func decode<Message: ProtobufMessage>(_ bytes: [UInt8], _ type: Message.Type, options: DecodingOptions) throws(RPCError) -> Message {
-        do {
-            return try Message(serializedBytes: bytes, options: options)
-        } catch {
-            let code: StatusCode = error.code == .sizeLimitExceeded ? .resourceExhausted : .internal
-            throw RPCError(code: code, message: "cannot decode the request: \(error.message)")
-        }
+        try MessageStreams.decode(bytes, as: Message.self, options: options, role: "request")
     }
 
-    /// Reads exactly one request from a stream that must hold one message.
+    /// Reads and decodes the one request of a unary or server-streaming call.
     static func single<Message: ProtobufMessage>(
         _ requests: RPCAsyncSequence<[UInt8]>, _ type: Message.Type, options: DecodingOptions, method: MethodDescriptor
     ) async throws -> Message {
-        var iterator = requests.makeAsyncIterator()
-        guard let first = try await iterator.next() else {
-            throw RPCError(code: .unimplemented, message: "\(method) expects exactly one request message, got none")
-        }
-        guard try await iterator.next() == nil else {
-            throw RPCError(code: .unimplemented, message: "\(method) expects exactly one request message, got more")
-        }
-        return try decode(first, Message.self, options: options)
+        let bytes = try await MessageStreams.single(requests, method: method, role: "request", violation: .unimplemented)
+        return try decode(bytes, Message.self, options: options)
     }
 }

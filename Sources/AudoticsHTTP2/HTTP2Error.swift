@@ -12,6 +12,11 @@ public struct HTTP2Error: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidArgument
         /// nghttp2 could not allocate memory.
         case outOfMemory
+        /// The peer broke the HTTP/2 protocol (bad preface, bad frame, flow-control violation): a
+        /// connection error, answered with GOAWAY and a close.
+        case protocolError
+        /// The call does not fit the stream's or session's state (an unknown or closed stream, data after the end).
+        case invalidState
         /// nghttp2 reported an error this wrapper does not expect.
         case internalError
     }

@@ -13,6 +13,12 @@ enum NGHTTP2Status {
             return HTTP2Error(code: .compressionError, message: message)
         case NGHTTP2_ERR_INVALID_ARGUMENT.rawValue:
             return HTTP2Error(code: .invalidArgument, message: message)
+        case NGHTTP2_ERR_BAD_CLIENT_MAGIC.rawValue, NGHTTP2_ERR_FLOODED.rawValue, NGHTTP2_ERR_PROTO.rawValue,
+            NGHTTP2_ERR_FLOW_CONTROL.rawValue, NGHTTP2_ERR_FRAME_SIZE_ERROR.rawValue, NGHTTP2_ERR_CALLBACK_FAILURE.rawValue:
+            return HTTP2Error(code: .protocolError, message: message)
+        case NGHTTP2_ERR_INVALID_STATE.rawValue, NGHTTP2_ERR_STREAM_CLOSED.rawValue, NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE.rawValue,
+            NGHTTP2_ERR_DATA_EXIST.rawValue, NGHTTP2_ERR_STREAM_SHUT_WR.rawValue:
+            return HTTP2Error(code: .invalidState, message: message)
         default:
             return HTTP2Error(code: .internalError, message: message)
         }

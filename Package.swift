@@ -27,6 +27,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // MARK: Layer 1: C modules (Debian packages through pkg-config).
@@ -60,7 +61,18 @@ let package = Package(
         .target(name: "AudoticsCompression", dependencies: ["CZlib", "CAudoticsShims"], swiftSettings: strictSwift),
 
         // MARK: Layer 4: core RPC (no C).
-        .target(name: "AudoticsRPC", dependencies: ["AudoticsProtobuf"], swiftSettings: strictSwift),
+        .target(name: "AudoticsRPC", dependencies: ["AudoticsProtobuf", "AudoticsCompression"], swiftSettings: strictSwift),
+
+        // MARK: Layer 5: transport (SwiftNIO event loops carry the bytes).
+        .target(
+            name: "AudoticsTransport",
+            dependencies: [
+                "AudoticsRPC", "AudoticsHTTP2", "AudoticsTLS", "AudoticsProtobuf",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
 
         // MARK: Layer 6: generated API (tools/generate writes these; do not edit by hand).
         .target(
@@ -89,7 +101,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
-        // MARK: Layer 7: services' shared pieces.
+        // MARK: Layer 7: services.
+        .target(
+            name: "AudoticsInterop",
+            dependencies: ["AudoticsInteropAPI", "AudoticsRPC"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "AudoticsMigrations",
             dependencies: ["AudoticsPostgres", "AudoticsTLS"],
@@ -102,7 +119,7 @@ let package = Package(
             name: "audotics",
             dependencies: [
                 "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
-                "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis",
+                "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -140,6 +157,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsTransportTests",
+            dependencies: ["AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsPostgresTests", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
         .testTarget(

@@ -2,11 +2,11 @@ import ArgumentParser
 
 /// The one Audotics executable; each part of the platform is a subcommand.
 @main
-struct Audotics: ParsableCommand {
+struct Audotics: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audotics",
         abstract: "The Audotics music platform.",
         discussion: "Run `tools/up` to start the whole platform locally; see README.md.",
-        subcommands: [MigrateCommand.self, VersionCommand.self]
+        subcommands: [InteropServerCommand.self, MigrateCommand.self, VersionCommand.self]
     )
 }

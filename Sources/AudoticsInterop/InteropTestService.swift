@@ -1,0 +1,86 @@
+public import AudoticsInteropAPI
+public import AudoticsRPC
+
+/// `grpc.testing.TestService` with the behaviour the gRPC interop cases expect
+/// (grpc/grpc `doc/interop-test-descriptions.md`): payloads of the requested sizes, streamed
+/// responses with their intervals, echoed status codes and messages, and `UnimplementedCall`
+/// answered with UNIMPLEMENTED.
+public struct InteropTestService: TestServiceProtocol {
+    /// The largest payload a request may ask for (the interop cases need 314,159 bytes at most).
+    public static let maxResponseSize: Int32 = 4 * 1024 * 1024
+
+    /// Creates the service.
+    public init() {}
+
+    public func emptyCall(request: Empty, context: ServerContext) async throws -> Empty { Empty() }
+
+    public func unaryCall(request: SimpleRequest, context: ServerContext) async throws -> SimpleResponse {
+        try Self.checkStatus(request.responseStatus)
+        return .with { $0.payload = try? Self.payload(size: request.responseSize) }
+    }
+
+    public func cacheableUnaryCall(request: SimpleRequest, context: ServerContext) async throws -> SimpleResponse {
+        try await unaryCall(request: request, context: context)
+    }
+
+    public func streamingOutputCall(
+        request: StreamingOutputCallRequest, responses: RPCWriter<StreamingOutputCallResponse>, context: ServerContext
+    ) async throws {
+        try Self.checkStatus(request.responseStatus)
+        try await Self.respond(to: request, on: responses)
+    }
+
+    public func streamingInputCall(
+        requests: RPCAsyncSequence<StreamingInputCallRequest>, context: ServerContext
+    ) async throws -> StreamingInputCallResponse {
+        var total = 0
+        for try await request in requests { total += request.payload?.body.count ?? 0 }
+        return .with { $0.aggregatedPayloadSize = Int32(clamping: total) }
+    }
+
+    public func fullDuplexCall(
+        requests: RPCAsyncSequence<StreamingOutputCallRequest>, responses: RPCWriter<StreamingOutputCallResponse>,
+        context: ServerContext
+    ) async throws {
+        for try await request in requests {
+            try Self.checkStatus(request.responseStatus)
+            try await Self.respond(to: request, on: responses)
+        }
+    }
+
+    public func halfDuplexCall(
+        requests: RPCAsyncSequence<StreamingOutputCallRequest>, responses: RPCWriter<StreamingOutputCallResponse>,
+        context: ServerContext
+    ) async throws {
+        var buffered: [StreamingOutputCallRequest] = []
+        for try await request in requests { buffered.append(request) }
+        for request in buffered { try await Self.respond(to: request, on: responses) }
+    }
+
+    public func unimplementedCall(request: Empty, context: ServerContext) async throws -> Empty {
+        throw RPCError(code: .unimplemented, message: "grpc.testing.TestService/UnimplementedCall is not implemented")
+    }
+
+    /// Sends one response per `response_parameters` entry, waiting `interval_us` before each.
+    static func respond(to request: StreamingOutputCallRequest, on responses: RPCWriter<StreamingOutputCallResponse>) async throws {
+        for parameters in request.responseParameters {
+            if parameters.intervalUs > 0 { try await Task.sleep(for: .microseconds(Int(parameters.intervalUs))) }
+            let payload = try payload(size: parameters.size)
+            try await responses.write(.with { $0.payload = payload })
+        }
+    }
+
+    /// A payload of zeros of the requested size; negative or oversize requests are INVALID_ARGUMENT.
+    static func payload(size: Int32) throws(RPCError) -> Payload {
+        guard size >= 0, size <= maxResponseSize else {
+            throw RPCError(code: .invalidArgument, message: "response size \(size) is outside 0...\(maxResponseSize)")
+        }
+        return .with { $0.body = [UInt8](repeating: 0, count: Int(size)) }
+    }
+
+    /// Fails with the status the request asks to be echoed, if any.
+    static func checkStatus(_ status: EchoStatus?) throws(RPCError) {
+        guard let status, status.code != 0 else { return }
+        throw RPCError(code: StatusCode(rawValue: Int(status.code)), message: status.message)
+    }
+}

@@ -1,0 +1,101 @@
+/// Converts between `Metadata` and HTTP/2 header fields (Custom-Metadata in PROTOCOL-HTTP2).
+///
+/// Sending validates what the application supplied: keys must match `Header-Name → 1*( %x30-39 / %x61-7A / "_" /
+/// "-" / "." )`, text values `ASCII-Value → 1*( %x20-%x7E )`; a violation is an INTERNAL error naming the key (never
+/// the value, which may be a token). Binary (`-bin`) values are sent as unpadded base64 ("should emit un-padded
+/// values"). Reserved names are skipped, not sent: pseudo-headers, `grpc-*` ("reserved for future GRPC use"; the
+/// runtime writes the ones it owns), `content-type`, `te` and HTTP/2's forbidden connection-specific fields.
+///
+/// Receiving is lenient where the spec asks for it: `-bin` values may be padded or not and several may share one
+/// field joined by `,` ("Implementations must split Binary-Headers on "," before decoding"); text values are
+/// trimmed of surrounding whitespace, and a value outside `%x20-7E` or a key outside the Header-Name grammar is
+/// dropped rather than failing the call ("Implementations must not error due to receiving an invalid ASCII-Value
+/// that's a valid field-value in HTTP ... they may throw the value away"); undecodable base64 is dropped the same
+/// way, so malformed metadata never fails a call or hides its status.
+public enum GRPCMetadataCoding {
+    /// Appends `metadata` to `headers` as wire fields, skipping reserved names.
+    public static func encode(_ metadata: Metadata, into headers: inout [(name: String, value: String)]) throws(RPCError) {
+        for (key, value) in metadata {
+            guard isValidKey(key) else {
+                throw RPCError(
+                    code: .internal,
+                    message: "metadata key \"\(key.asciiPrintable)\" is not lower-case a-z, 0-9, '-', '_' or '.'"
+                )
+            }
+            if isReserved(key) { continue }
+            let isBinaryKey = key.hasSuffix("-bin")
+            switch value {
+            case .binary(let bytes):
+                guard isBinaryKey else {
+                    throw RPCError(code: .internal, message: "metadata key \"\(key)\" has a binary value but does not end in -bin")
+                }
+                headers.append((key, Base64.encode(bytes)))
+            case .string(let text):
+                if isBinaryKey {
+                    headers.append((key, Base64.encode(Array(text.utf8))))
+                } else if let offset = text.utf8.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
+                    let position = text.utf8.distance(from: text.utf8.startIndex, to: offset)
+                    throw RPCError(
+                        code: .internal,
+                        message: "metadata value of \"\(key)\" has a byte outside printable ASCII at offset \(position)"
+                    )
+                } else {
+                    headers.append((key, text))
+                }
+            }
+        }
+    }
+
+    /// `metadata` as wire fields, skipping reserved names.
+    public static func encode(_ metadata: Metadata) throws(RPCError) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(metadata.count)
+        try encode(metadata, into: &headers)
+        return headers
+    }
+
+    /// The custom metadata among received header fields: reserved names are skipped, invalid keys and text
+    /// values dropped, `-bin` values base64-decoded (padded or not, `,`-separated). Never fails.
+    public static func decode(_ headers: some Sequence<(name: String, value: String)>) -> Metadata {
+        var metadata = Metadata()
+        for (name, value) in headers {
+            guard isValidKey(name), !isReserved(name) else { continue }
+            if name.hasSuffix("-bin") {
+                for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard let bytes = Base64.decode(part.trimmingASCIIWhitespace()) else { continue }
+                    metadata.addBinary(bytes, forKey: name)
+                }
+            } else {
+                let trimmed = value.trimmingASCIIWhitespace()
+                guard !trimmed.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { continue }
+                metadata.addString(String(trimmed), forKey: name)
+            }
+        }
+        return metadata
+    }
+
+    /// Whether `key` matches Header-Name: one or more of lower-case a-z, 0-9, `-`, `_`, `.`.
+    public static func isValidKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { byte in
+            (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+        }
+    }
+
+    /// Whether a header name belongs to HTTP/2 or the gRPC runtime rather than to custom metadata.
+    public static func isReserved(_ name: String) -> Bool {
+        if name.hasPrefix(":") || name.hasPrefix("grpc-") { return true }
+        switch name {
+        case "content-type", "te", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension String {
+    /// The text with non-printable bytes shown as `?`, safe to put in an error message.
+    fileprivate var asciiPrintable: String {
+        String(decoding: utf8.map { $0 >= 0x20 && $0 <= 0x7E ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,121 @@
+extension GRPCRequestHead {
+    /// Validates a request's HEADERS fields on the server, in this order:
+    ///
+    /// 1. `:method` must be `POST` (`Method → ":method POST"`), else 405 with INTERNAL.
+    /// 2. `:scheme` must be `http` or `https`, else 400 with INTERNAL.
+    /// 3. `content-type` must be gRPC's, else 415 with INTERNAL ("If Content-Type does not begin with
+    ///    "application/grpc", gRPC servers SHOULD respond with HTTP status of 415").
+    /// 4. `:path` must be `/<service>/<method>` with both parts non-empty, else UNIMPLEMENTED (the call names no
+    ///    method this server has).
+    /// 5. `grpc-timeout`, when present, must parse (`GRPCTimeout`), else 400 with INTERNAL, as grpc-go answers.
+    /// 6. `grpc-encoding`, when present and not `identity`, must be one of `supportedEncodings`, else UNIMPLEMENTED
+    ///    naming the supported ones (`doc/compression.md`); answer with `responseHeaders(acceptEncodings:)`, which
+    ///    lists them in `grpc-accept-encoding`.
+    ///
+    /// A missing `te: trailers` is accepted and reported in `hasTETrailers`. The first of repeated singular fields
+    /// counts. Never traps, whatever the input.
+    public init(
+        parsing fields: [(name: String, value: String)],
+        supportedEncodings: [GRPCMessageCompression] = GRPCMessageCompression.all
+    ) throws(GRPCRequestHeadError) {
+        var httpMethod: String?
+        var scheme: String?
+        var path: String?
+        var authority: String?
+        var contentType: String?
+        var timeoutValue: String?
+        var encodingName: String?
+        var acceptValues: [String] = []
+        var userAgent: String?
+        var hasTETrailers = false
+        for (name, value) in fields {
+            switch name {
+            case ":method" where httpMethod == nil: httpMethod = value
+            case ":scheme" where scheme == nil: scheme = value
+            case ":path" where path == nil: path = value
+            case ":authority" where authority == nil: authority = value
+            case "content-type" where contentType == nil: contentType = value
+            case "grpc-timeout" where timeoutValue == nil: timeoutValue = value
+            case "grpc-encoding" where encodingName == nil: encodingName = value
+            case "grpc-accept-encoding": acceptValues.append(value)
+            case "user-agent" where userAgent == nil: userAgent = value
+            case "te": hasTETrailers = hasTETrailers || value.trimmingASCIIWhitespace() == "trailers"
+            default: break
+            }
+        }
+
+        guard httpMethod == "POST" else {
+            throw GRPCRequestHeadError(
+                httpStatus: 405, code: .internal, message: "gRPC requires :method POST, not \(Self.shown(httpMethod))"
+            )
+        }
+        guard let scheme, scheme == "http" || scheme == "https" else {
+            throw GRPCRequestHeadError(
+                httpStatus: 400, code: .internal, message: "gRPC requires :scheme http or https, not \(Self.shown(scheme))"
+            )
+        }
+        guard let contentType, Self.isGRPCContentType(contentType) else {
+            throw GRPCRequestHeadError(
+                httpStatus: 415, code: .internal,
+                message: "content-type \(Self.shown(contentType)) is not application/grpc"
+            )
+        }
+        guard let path, let (service, method) = Self.parsePath(path) else {
+            throw GRPCRequestHeadError(
+                code: .unimplemented, message: ":path \(Self.shown(path)) is not of the form /service/method"
+            )
+        }
+        var timeout: Duration?
+        if let timeoutValue {
+            guard let parsed = GRPCTimeout(parsing: timeoutValue) else {
+                throw GRPCRequestHeadError(
+                    httpStatus: 400, code: .internal, message: "malformed grpc-timeout \(Self.shown(timeoutValue))"
+                )
+            }
+            timeout = parsed.duration
+        }
+        var encoding = GRPCMessageCompression.identity
+        if let encodingName {
+            let known = GRPCMessageCompression(name: encodingName.trimmingASCIIWhitespace())
+            if let known, known == .identity || supportedEncodings.contains(known) {
+                encoding = known
+            } else {
+                let supported = ([.identity] + supportedEncodings.filter { $0 != .identity }).map(\.name)
+                throw GRPCRequestHeadError(
+                    code: .unimplemented,
+                    message: "grpc-encoding \(Self.shown(encodingName)) is not supported (supported: "
+                        + supported.joined(separator: ", ") + ")"
+                )
+            }
+        }
+
+        self.init(
+            service: String(service),
+            method: String(method),
+            scheme: scheme,
+            authority: authority,
+            timeout: timeout,
+            contentType: contentType,
+            encoding: encoding,
+            acceptEncodings: GRPCMessageCompression.parseAcceptEncoding(acceptValues),
+            userAgent: userAgent,
+            metadata: GRPCMetadataCoding.decode(fields)
+        )
+        self.hasTETrailers = hasTETrailers
+    }
+
+    /// Splits `/service/method` into its two non-empty parts; `nil` for any other shape.
+    private static func parsePath(_ path: String) -> (Substring, Substring)? {
+        guard path.hasPrefix("/") else { return nil }
+        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.
+    private static func shown(_ value: String?) -> String {
+        guard let value else { return "(none)" }
+        let printable = value.utf8.prefix(64).map { $0 >= 0x20 && $0 <= 0x7E ? $0 : UInt8(ascii: "?") }
+        return "\"" + String(decoding: printable, as: UTF8.self) + (value.utf8.count > 64 ? "…\"" : "\"")
+    }
+}

@@ -1,0 +1,237 @@
+import AudoticsHTTP2
+import AudoticsRPC
+import NIOCore
+
+/// One gRPC server connection: bytes from the socket go through an `HTTP2Session`, each request
+/// stream becomes a handler task on this connection's event loop, and responses go back as frames.
+///
+/// Everything here runs on the channel's event loop. Writes are coalesced: a response message only
+/// queues frames, and one write-and-flush per event-loop tick sends everything that is ready.
+final class ServerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let router: RPCRouter
+    private let configuration: GRPCServerConfiguration
+    private let session: HTTP2Session
+    private var streams: [Int32: ServerStream] = [:]
+    private var context: ChannelHandlerContext?
+    private var executor: EventLoopTaskExecutor?
+    private var flushScheduled = false
+    private var output: [UInt8] = []
+    private var peer = "unknown"
+
+    init(router: RPCRouter, configuration: GRPCServerConfiguration) throws {
+        self.router = router
+        self.configuration = configuration
+        self.session = try HTTP2Session(role: .server, settings: configuration.http2)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+        peer = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let events: [HTTP2Event]
+        do {
+            events = try buffer.withUnsafeReadableBytes { try session.receive($0) }
+        } catch {
+            // A connection error: nghttp2 queued GOAWAY; send it and close.
+            flush()
+            context.close(promise: nil)
+            return
+        }
+        for event in events { handle(event) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for stream in streams.values { stream.cancel() }
+        streams.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: HTTP2Event) {
+        switch event {
+        case let .headers(streamID, headers, endStream):
+            openStream(streamID, headers: headers, endStream: endStream)
+        case let .data(streamID, bytes):
+            session.consume(streamID: streamID, bytes: bytes.count)
+            guard let stream = streams[streamID] else { return }
+            if let failure = stream.receive(bytes) { fail(streamID, failure) }
+        case let .endStream(streamID):
+            streams[streamID]?.finishRequests()
+        case let .streamClosed(streamID, _):
+            streams.removeValue(forKey: streamID)?.cancel()
+        case .headerListTooLarge, .goAway, .pingAcknowledged, .pingReceived:
+            break
+        }
+    }
+
+    private func openStream(_ streamID: Int32, headers: [HPACKHeader], endStream: Bool) {
+        let fields = headers.map { (name: $0.name, value: $0.value) }
+        let head: GRPCRequestHead
+        do {
+            head = try GRPCRequestHead(parsing: fields)
+        } catch {
+            respondTrailersOnly(streamID, error.responseHeaders())
+            return
+        }
+        guard let (method, handler) = router.handler(forPath: head.path) else {
+            let error = RPCError(code: .unimplemented, message: "method \(head.path) is not implemented by this server")
+            respondTrailersOnly(streamID, GRPCTrailers(error: error).trailersOnlyHeaders())
+            return
+        }
+        let deadline = head.timeout.map { ContinuousClock.now + $0 }
+        let serverContext = ServerContext(method: method, metadata: head.metadata, deadline: deadline, peer: peer)
+        let stream = ServerStream(
+            streamID: streamID, requestEncoding: head.encoding,
+            responseEncoding: head.acceptEncodings.contains(head.encoding) ? head.encoding : .identity,
+            maxMessageBytes: configuration.maxReceiveMessageBytes)
+        streams[streamID] = stream
+        if endStream { stream.finishRequests() }
+        start(stream, handler: handler, context: serverContext)
+        if let timeout = head.timeout, let eventLoop = context?.eventLoop {
+            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+            let (seconds, attoseconds) = timeout.components
+            let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+            let delay = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000
+            stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(delay)) {
+                loopBound.value.fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline of \(method) expired"))
+            }
+        }
+    }
+
+    private func start(_ stream: ServerStream, handler: @escaping RPCRouter.Handler, context serverContext: ServerContext) {
+        guard let eventLoop = context?.eventLoop, let executor else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        let streamID = stream.streamID
+        let requests = stream.requests
+        let writer = RPCWriter<[UInt8]> { bytes in
+            if eventLoop.inEventLoop {
+                try loopBound.value.write(streamID, bytes)
+            } else {
+                try await eventLoop.submit { try loopBound.value.write(streamID, bytes) }.get()
+            }
+        }
+        stream.task = Task(executorPreference: executor) {
+            let outcome: RPCError?
+            do {
+                try await handler(requests, writer, serverContext)
+                outcome = nil
+            } catch let error as RPCError {
+                outcome = error
+            } catch is CancellationError {
+                outcome = RPCError(code: .cancelled, message: "the call was cancelled")
+            } catch {
+                outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
+            }
+            eventLoop.execute { loopBound.value.complete(streamID, error: outcome) }
+        }
+    }
+
+    // MARK: Responses
+
+    /// Sends one response message, with the response headers first if none were sent yet.
+    private func write(_ streamID: Int32, _ message: [UInt8]) throws {
+        guard let stream = streams[streamID], session.isStreamOpen(streamID) else {
+            throw RPCError(code: .cancelled, message: "the stream is closed")
+        }
+        if !stream.headersSent {
+            try sendResponseHeaders(stream)
+        }
+        var framed: [UInt8] = []
+        framed.reserveCapacity(message.count + 5)
+        try stream.framer.append(message, into: &framed)
+        try session.sendData(streamID: streamID, bytes: framed)
+        scheduleFlush()
+    }
+
+    private func sendResponseHeaders(_ stream: ServerStream) throws {
+        let head = GRPCResponseHead(encoding: stream.framer.compression, acceptEncodings: GRPCMessageCompression.all)
+        try session.sendResponseHeaders(streamID: stream.streamID, headers: hpack(try head.headers()), endStream: false)
+        stream.headersSent = true
+    }
+
+    /// Ends a stream when its handler returns: trailers after a body, or a Trailers-Only response.
+    private func complete(_ streamID: Int32, error: RPCError?) {
+        guard let stream = streams.removeValue(forKey: streamID) else { return }
+        stream.deadlineTimer?.cancel()
+        guard session.isStreamOpen(streamID) else { return }
+        let trailers = error.map(GRPCTrailers.init(error:)) ?? GRPCTrailers()
+        do {
+            if stream.headersSent {
+                try session.finish(streamID: streamID, trailers: hpack(trailers.headers()))
+            } else {
+                try session.sendResponseHeaders(streamID: streamID, headers: hpack(trailers.trailersOnlyHeaders()), endStream: true)
+            }
+        } catch {
+            try? session.resetStream(streamID: streamID, errorCode: 2)
+        }
+        scheduleFlush()
+    }
+
+    /// Fails a running stream: the handler is cancelled and the status sent at once.
+    private func fail(_ streamID: Int32, _ error: RPCError) {
+        guard let stream = streams[streamID] else { return }
+        stream.cancel()
+        complete(streamID, error: error)
+    }
+
+    private func respondTrailersOnly(_ streamID: Int32, _ fields: [(name: String, value: String)]) {
+        try? session.sendResponseHeaders(streamID: streamID, headers: hpack(fields), endStream: true)
+        scheduleFlush()
+    }
+
+    // MARK: Output
+
+    /// Arranges one flush at the end of this event-loop tick, however many messages are written in it.
+    private func scheduleFlush() {
+        guard !flushScheduled, let eventLoop = context?.eventLoop else { return }
+        flushScheduled = true
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute { loopBound.value.flush() }
+    }
+
+    private func flush() {
+        flushScheduled = false
+        guard let context else { return }
+        output.removeAll(keepingCapacity: true)
+        do {
+            try session.drainOutput(into: &output)
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        guard !output.isEmpty else {
+            if !session.wantsRead && !session.wantsWrite { context.close(promise: nil) }
+            return
+        }
+        let buffer = context.channel.allocator.buffer(bytes: output)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func hpack(_ fields: [(name: String, value: String)]) -> [HPACKHeader] {
+        fields.map { field in
+            HPACKHeader(name: field.name, value: field.value, isSensitive: field.name == "authorization")
+        }
+    }
+}

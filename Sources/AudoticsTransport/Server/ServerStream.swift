@@ -1,0 +1,67 @@
+import AudoticsRPC
+import NIOCore
+
+/// The server side of one RPC stream: request messages reassembled from DATA frames and handed to
+/// the handler task, and the state of the response.
+final class ServerStream {
+    let streamID: Int32
+    /// The request messages, as the handler reads them.
+    let requests: RPCAsyncSequence<[UInt8]>
+    private let input: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    private var deframer: GRPCMessageDeframer
+    private let requestEncoding: GRPCMessageCompression
+    private let maxMessageBytes: Int
+    /// Frames response messages, compressed with the encoding the client accepts.
+    let framer: GRPCMessageFramer
+    /// Whether the response headers were sent (then the status goes in trailers).
+    var headersSent = false
+    /// The handler's task, cancelled when the stream ends early.
+    var task: Task<Void, Never>?
+    /// Fires when the client's deadline passes.
+    var deadlineTimer: Scheduled<Void>?
+
+    init(streamID: Int32, requestEncoding: GRPCMessageCompression, responseEncoding: GRPCMessageCompression, maxMessageBytes: Int) {
+        self.streamID = streamID
+        self.requestEncoding = requestEncoding
+        self.maxMessageBytes = maxMessageBytes
+        self.framer = GRPCMessageFramer(compression: responseEncoding)
+        deframer = GRPCMessageDeframer(maxMessageBytes: maxMessageBytes)
+        let (stream, input) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+        self.input = input
+        requests = RPCAsyncSequence(wrapping: stream)
+    }
+
+    /// Adds DATA bytes; complete messages go to the handler. Returns the error that fails the call, if any.
+    func receive(_ bytes: [UInt8]) -> RPCError? {
+        deframer.append(contentsOf: bytes)
+        do {
+            while let message = try deframer.next() {
+                input.yield(try requestEncoding.payload(of: message, limit: maxMessageBytes))
+            }
+            return nil
+        } catch {
+            input.finish(throwing: error)
+            return error
+        }
+    }
+
+    /// The client half-closed: no more requests.
+    func finishRequests() {
+        deframer.finish()
+        do {
+            while let message = try deframer.next() {
+                input.yield(try requestEncoding.payload(of: message, limit: maxMessageBytes))
+            }
+            input.finish()
+        } catch {
+            input.finish(throwing: error)
+        }
+    }
+
+    /// The stream ended early (reset, deadline, connection closed): stop the handler.
+    func cancel() {
+        deadlineTimer?.cancel()
+        input.finish(throwing: RPCError(code: .cancelled, message: "the stream was closed"))
+        task?.cancel()
+    }
+}

@@ -15,6 +15,8 @@ public struct InteropTestService: TestServiceProtocol {
     public func emptyCall(request: Empty, context: ServerContext) async throws -> Empty { Empty() }
 
     public func unaryCall(request: SimpleRequest, context: ServerContext) async throws -> SimpleResponse {
+        Self.echoMetadata(context)
+        if let compressed = request.responseCompressed { context.response.compressMessages = compressed.value }
         try Self.checkStatus(request.responseStatus)
         return .with { $0.payload = try? Self.payload(size: request.responseSize) }
     }
@@ -42,6 +44,7 @@ public struct InteropTestService: TestServiceProtocol {
         requests: RPCAsyncSequence<StreamingOutputCallRequest>, responses: RPCWriter<StreamingOutputCallResponse>,
         context: ServerContext
     ) async throws {
+        Self.echoMetadata(context)
         for try await request in requests {
             try Self.checkStatus(request.responseStatus)
             try await Self.respond(to: request, on: responses)
@@ -59,6 +62,19 @@ public struct InteropTestService: TestServiceProtocol {
 
     public func unimplementedCall(request: Empty, context: ServerContext) async throws -> Empty {
         throw RPCError(code: .unimplemented, message: "grpc.testing.TestService/UnimplementedCall is not implemented")
+    }
+
+    /// The `custom_metadata` case: echo `x-grpc-test-echo-initial` in the response headers and
+    /// `x-grpc-test-echo-trailing-bin` in the trailers.
+    static func echoMetadata(_ context: ServerContext) {
+        if let initial = context.metadata.first("x-grpc-test-echo-initial") {
+            context.response.initialMetadata = ["x-grpc-test-echo-initial": .string(initial)]
+        }
+        if let trailing = context.metadata[binaryValues: "x-grpc-test-echo-trailing-bin"].first {
+            var metadata = Metadata()
+            metadata.addBinary(trailing, forKey: "x-grpc-test-echo-trailing-bin")
+            context.response.trailingMetadata = metadata
+        }
     }
 
     /// Sends one response per `response_parameters` entry, waiting `interval_us` before each.

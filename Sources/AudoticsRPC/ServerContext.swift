@@ -8,6 +8,8 @@ public struct ServerContext: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// A description of the peer, for example `ipv4:127.0.0.1:53124` or `in-process`.
     public var peer: String
+    /// Response metadata and compression the handler may set.
+    public let response: ServerResponseOptions
 
     /// Creates a context.
     public init(method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil, peer: String) {
@@ -15,5 +17,6 @@ public struct ServerContext: Sendable {
         self.metadata = metadata
         self.deadline = deadline
         self.peer = peer
+        self.response = ServerResponseOptions()
     }
 }

@@ -116,6 +116,29 @@ def main():
             except grpc.RpcError as error:
                 assert error.code() == grpc.StatusCode.UNKNOWN and error.details() == message, repr(error.details())
 
+        def custom_metadata():
+            initial = ("x-grpc-test-echo-initial", "test_initial_metadata_value")
+            trailing = ("x-grpc-test-echo-trailing-bin", b"\x0a\x0b\x0a\x0b\x0a\x0b")
+            metadata = (initial, trailing)
+            response, call = stub.UnaryCall.with_call(m.SimpleRequest(response_size=314159, payload=m.Payload(body=bytes(271828))),
+                                                      metadata=metadata, timeout=10)
+            assert len(response.payload.body) == 314159
+            assert initial in call.initial_metadata(), call.initial_metadata()
+            assert trailing in call.trailing_metadata(), call.trailing_metadata()
+            call = stub.FullDuplexCall(iter([m.StreamingOutputCallRequest(response_parameters=[m.ResponseParameters(size=314159)],
+                                                                         payload=m.Payload(body=bytes(271828)))]),
+                                       metadata=metadata, timeout=10)
+            assert [len(r.payload.body) for r in call] == [314159]
+            assert initial in call.initial_metadata()
+            assert trailing in call.trailing_metadata()
+
+        def server_compressed_unary():
+            for compressed in (True, False):
+                response = stub.UnaryCall(m.SimpleRequest(response_size=314159, payload=m.Payload(body=bytes(271828)),
+                                                          response_compressed=m.BoolValue(value=compressed)),
+                                          compression=grpc.Compression.NoCompression, timeout=10)
+                assert len(response.payload.body) == 314159
+
         def unimplemented_method():
             try:
                 stub.UnimplementedCall(empty_pb2.Empty(), timeout=10)
@@ -162,7 +185,8 @@ def main():
                  and name not in ("load_stubs",)}
         cases = {k: v for k, v in cases.items() if k in (
             "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
-            "status_code_and_message", "special_status_message", "unimplemented_method", "unimplemented_service",
+            "status_code_and_message", "special_status_message", "custom_metadata", "server_compressed_unary",
+            "unimplemented_method", "unimplemented_service",
             "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server")}
         selected = [c for c in args.cases.split(",") if c] or list(cases)
         passed = failed = 0

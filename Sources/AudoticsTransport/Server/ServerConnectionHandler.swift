@@ -103,8 +103,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let deadline = head.timeout.map { ContinuousClock.now + $0 }
         let serverContext = ServerContext(method: method, metadata: head.metadata, deadline: deadline, peer: peer)
         let stream = ServerStream(
-            streamID: streamID, requestEncoding: head.encoding,
-            responseEncoding: head.acceptEncodings.contains(head.encoding) ? head.encoding : .identity,
+            streamID: streamID, response: serverContext.response, requestEncoding: head.encoding,
+            responseEncoding: head.encoding.isCompressing
+                ? head.encoding : (head.acceptEncodings.contains(.gzip) ? .gzip : .identity),
             maxMessageBytes: configuration.maxReceiveMessageBytes)
         streams[streamID] = stream
         if endStream { stream.finishRequests() }
@@ -160,13 +161,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         var framed: [UInt8] = []
         framed.reserveCapacity(message.count + 5)
-        try stream.framer.append(message, into: &framed)
+        let compress = stream.response.compressMessages ?? stream.requestEncoding.isCompressing
+        try stream.framer.append(message, compress: compress, into: &framed)
         try session.sendData(streamID: streamID, bytes: framed)
         scheduleFlush()
     }
 
     private func sendResponseHeaders(_ stream: ServerStream) throws {
-        let head = GRPCResponseHead(encoding: stream.framer.compression, acceptEncodings: GRPCMessageCompression.all)
+        let head = GRPCResponseHead(
+            encoding: stream.framer.compression, acceptEncodings: GRPCMessageCompression.all, metadata: stream.response.initialMetadata)
         try session.sendResponseHeaders(streamID: stream.streamID, headers: hpack(try head.headers()), endStream: false)
         stream.headersSent = true
     }
@@ -176,9 +179,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         stream.deadlineTimer?.cancel()
         guard session.isStreamOpen(streamID) else { return }
-        let trailers = error.map(GRPCTrailers.init(error:)) ?? GRPCTrailers()
+        var trailers = error.map(GRPCTrailers.init(error:)) ?? GRPCTrailers()
+        for (key, value) in stream.response.trailingMetadata {
+            switch value {
+            case .string(let text): trailers.metadata.addString(text, forKey: key)
+            case .binary(let bytes): trailers.metadata.addBinary(bytes, forKey: key)
+            }
+        }
         do {
             if stream.headersSent {
+                try session.finish(streamID: streamID, trailers: hpack(trailers.headers()))
+            } else if stream.response.initialMetadata.count > 0 {
+                // Initial metadata was set but no message sent: headers, then trailers.
+                try sendResponseHeaders(stream)
                 try session.finish(streamID: streamID, trailers: hpack(trailers.headers()))
             } else {
                 try session.sendResponseHeaders(streamID: streamID, headers: hpack(trailers.trailersOnlyHeaders()), endStream: true)

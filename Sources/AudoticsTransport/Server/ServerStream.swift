@@ -9,10 +9,13 @@ final class ServerStream {
     let requests: RPCAsyncSequence<[UInt8]>
     private let input: AsyncThrowingStream<[UInt8], any Error>.Continuation
     private var deframer: GRPCMessageDeframer
-    private let requestEncoding: GRPCMessageCompression
+    /// How the client compresses its messages.
+    let requestEncoding: GRPCMessageCompression
     private let maxMessageBytes: Int
     /// Frames response messages, compressed with the encoding the client accepts.
     let framer: GRPCMessageFramer
+    /// Response metadata and compression, as the handler sets them.
+    let response: ServerResponseOptions
     /// Whether the response headers were sent (then the status goes in trailers).
     var headersSent = false
     /// The handler's task, cancelled when the stream ends early.
@@ -20,8 +23,12 @@ final class ServerStream {
     /// Fires when the client's deadline passes.
     var deadlineTimer: Scheduled<Void>?
 
-    init(streamID: Int32, requestEncoding: GRPCMessageCompression, responseEncoding: GRPCMessageCompression, maxMessageBytes: Int) {
+    init(
+        streamID: Int32, response: ServerResponseOptions, requestEncoding: GRPCMessageCompression,
+        responseEncoding: GRPCMessageCompression, maxMessageBytes: Int
+    ) {
         self.streamID = streamID
+        self.response = response
         self.requestEncoding = requestEncoding
         self.maxMessageBytes = maxMessageBytes
         self.framer = GRPCMessageFramer(compression: responseEncoding)

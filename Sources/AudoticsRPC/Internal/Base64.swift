@@ -1,6 +1,8 @@
 /// Standard base64 (RFC 4648 §4) for `-bin` metadata: gRPC sends it unpadded and must accept it either way.
 enum Base64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8
+    )
 
     /// The value of each alphabet byte, 0xFF for bytes outside the alphabet.
     private static let values: [UInt8] = {

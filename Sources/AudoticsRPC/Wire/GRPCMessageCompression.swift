@@ -104,7 +104,9 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
             return message.bytes
         }
         guard isCompressing else {
-            throw RPCError(code: .internal, message: "a message has the Compressed-Flag set but no grpc-encoding applies")
+            throw RPCError(
+                code: .internal, message: "a message has the Compressed-Flag set but no grpc-encoding applies"
+            )
         }
         return try decompress(message.bytes, limit: limit)
     }

@@ -66,7 +66,8 @@ public struct GRPCMessageDeframer: Sendable {
 
     /// Feeds bytes that arrived on the stream, in order.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        append(contiguous: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        append(contiguous: UnsafeBufferPointer(start: start, count: bytes.count))
     }
 
     /// Feeds bytes that arrived on the stream, in order.
@@ -125,7 +126,8 @@ public struct GRPCMessageDeframer: Sendable {
                 let flag = UInt8(truncatingIfNeeded: bytes >> 32)
                 let length = Int(UInt32(truncatingIfNeeded: bytes))
                 guard flag <= 1 else {
-                    state = .failed(RPCError(code: .internal, message: "invalid Compressed-Flag \(flag) (must be 0 or 1)"))
+                    let message = "invalid Compressed-Flag \(flag) (must be 0 or 1)"
+                    state = .failed(RPCError(code: .internal, message: message))
                     return
                 }
                 guard length <= maxMessageBytes else {

@@ -28,7 +28,7 @@ public struct GRPCMessageFramer: Sendable {
 
     /// Appends bytes that are already in their final form, with the given Compressed-Flag.
     public static func append<Output: RangeReplaceableCollection<UInt8>>(
-        _ payload: [UInt8], compressed: Bool, into output: inout Output
+        _ payload: some Collection<UInt8>, compressed: Bool, into output: inout Output
     ) throws(RPCError) {
         try appendPrefix(compressed: compressed, length: payload.count, into: &output)
         output.append(contentsOf: payload)

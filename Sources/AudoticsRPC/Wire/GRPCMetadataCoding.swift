@@ -14,7 +14,9 @@
 /// way, so malformed metadata never fails a call or hides its status.
 public enum GRPCMetadataCoding {
     /// Appends `metadata` to `headers` as wire fields, skipping reserved names.
-    public static func encode(_ metadata: Metadata, into headers: inout [(name: String, value: String)]) throws(RPCError) {
+    public static func encode(
+        _ metadata: Metadata, into headers: inout [(name: String, value: String)]
+    ) throws(RPCError) {
         for (key, value) in metadata {
             guard isValidKey(key) else {
                 throw RPCError(
@@ -27,7 +29,9 @@ public enum GRPCMetadataCoding {
             switch value {
             case .binary(let bytes):
                 guard isBinaryKey else {
-                    throw RPCError(code: .internal, message: "metadata key \"\(key)\" has a binary value but does not end in -bin")
+                    throw RPCError(
+                        code: .internal, message: "metadata key \"\(key)\" has a binary value but does not end in -bin"
+                    )
                 }
                 headers.append((key, Base64.encode(bytes)))
             case .string(let text):
@@ -56,7 +60,7 @@ public enum GRPCMetadataCoding {
 
     /// The custom metadata among received header fields: reserved names are skipped, invalid keys and text
     /// values dropped, `-bin` values base64-decoded (padded or not, `,`-separated). Never fails.
-    public static func decode(_ headers: some Sequence<(name: String, value: String)>) -> Metadata {
+    public static func decode(_ headers: [(name: String, value: String)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in headers {
             guard isValidKey(name), !isReserved(name) else { continue }

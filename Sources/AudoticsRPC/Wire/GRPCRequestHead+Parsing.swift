@@ -51,7 +51,8 @@ extension GRPCRequestHead {
         }
         guard let scheme, scheme == "http" || scheme == "https" else {
             throw GRPCRequestHeadError(
-                httpStatus: 400, code: .internal, message: "gRPC requires :scheme http or https, not \(Self.shown(scheme))"
+                httpStatus: 400, code: .internal,
+                message: "gRPC requires :scheme http or https, not \(Self.shown(scheme))"
             )
         }
         guard let contentType, Self.isGRPCContentType(contentType) else {

@@ -20,7 +20,9 @@ public struct GRPCTrailers: Hashable, Sendable {
     public var metadata: Metadata
 
     /// Creates trailers.
-    public init(status: StatusCode = .ok, message: String = "", statusDetails: [UInt8]? = nil, metadata: Metadata = [:]) {
+    public init(
+        status: StatusCode = .ok, message: String = "", statusDetails: [UInt8]? = nil, metadata: Metadata = [:]
+    ) {
         self.status = status
         self.message = message
         self.statusDetails = statusDetails
@@ -110,20 +112,21 @@ public struct GRPCTrailers: Hashable, Sendable {
             switch name {
             case "grpc-status" where statusValue == nil: statusValue = value
             case "grpc-message" where message.isEmpty: message = GRPCStatusMessage.decode(value)
-            case Self.statusDetailsKey where statusDetails == nil: statusDetails = Base64.decode(value.trimmingASCIIWhitespace())
+            case Self.statusDetailsKey where statusDetails == nil:
+                statusDetails = Base64.decode(value.trimmingASCIIWhitespace())
             default: break
             }
         }
         guard let statusValue else { return false }
         // Status → 1*DIGIT, and peers map codes they do not know to UNKNOWN.
-        if statusValue.utf8.count <= 3, statusValue.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let code = Int(statusValue),
-            (0...16).contains(code)
-        {
+        let isDigits = statusValue.utf8.count <= 3 && statusValue.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        if isDigits, let code = Int(statusValue), (0...16).contains(code) {
             status = StatusCode(rawValue: code)
         } else {
             status = .unknown
             let shown = String(statusValue.prefix(16))
-            message = message.isEmpty ? "invalid grpc-status \"\(shown)\"" : "\(message) (invalid grpc-status \"\(shown)\")"
+            let note = "invalid grpc-status \"\(shown)\""
+            message = message.isEmpty ? note : "\(message) (\(note))"
         }
         return true
     }

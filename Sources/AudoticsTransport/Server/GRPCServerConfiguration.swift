@@ -13,12 +13,49 @@ public struct GRPCServerConfiguration: Sendable {
     public var maxReceiveMessageBytes: Int
     /// Event-loop threads; defaults to one per core.
     public var threads: Int
+    /// Idle and age limits, keepalive, and ping-abuse protection of each connection.
+    public var connection: ConnectionPolicy
+
+    /// How long connections live and how they are kept alive.
+    public struct ConnectionPolicy: Sendable, Hashable {
+        /// A connection without streams for this long is closed gracefully (GOAWAY). Default 30 minutes.
+        public var maxIdle: Duration?
+        /// A connection is closed gracefully after this long, to spread load after scaling. Default none.
+        public var maxAge: Duration?
+        /// How long in-flight calls may run after a graceful shutdown began. Default 30 seconds.
+        public var gracePeriod: Duration
+        /// The server pings an idle client this often to find dead connections. Default 2 hours.
+        public var keepaliveInterval: Duration
+        /// A ping unanswered this long closes the connection. Default 20 seconds.
+        public var keepaliveTimeout: Duration
+        /// Client pings closer together than this while no call runs are strikes. Default 5 minutes.
+        public var minPingIntervalWithoutCalls: Duration
+        /// Strikes tolerated before GOAWAY ENHANCE_YOUR_CALM. Default 2.
+        public var maxPingStrikes: Int
+
+        /// Creates a policy; the defaults follow gRPC's server defaults.
+        public init(
+            maxIdle: Duration? = .seconds(30 * 60), maxAge: Duration? = nil, gracePeriod: Duration = .seconds(30),
+            keepaliveInterval: Duration = .seconds(2 * 60 * 60), keepaliveTimeout: Duration = .seconds(20),
+            minPingIntervalWithoutCalls: Duration = .seconds(5 * 60), maxPingStrikes: Int = 2
+        ) {
+            self.maxIdle = maxIdle
+            self.maxAge = maxAge
+            self.gracePeriod = gracePeriod
+            self.keepaliveInterval = keepaliveInterval
+            self.keepaliveTimeout = keepaliveTimeout
+            self.minPingIntervalWithoutCalls = minPingIntervalWithoutCalls
+            self.maxPingStrikes = maxPingStrikes
+        }
+    }
 
     /// Creates a configuration. Plaintext HTTP/2 (h2c, prior knowledge): for local use only.
     public init(
         host: String = "127.0.0.1", port: Int, http2: HTTP2Settings = HTTP2Settings(),
-        maxReceiveMessageBytes: Int = 4 * 1024 * 1024, threads: Int = System.coreCount
+        maxReceiveMessageBytes: Int = 4 * 1024 * 1024, threads: Int = System.coreCount,
+        connection: ConnectionPolicy = ConnectionPolicy()
     ) {
+        self.connection = connection
         self.host = host
         self.port = port
         self.http2 = http2

@@ -20,11 +20,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var flushScheduled = false
     private var output: [UInt8] = []
     private var peer = "unknown"
+    private var lifecycle: ConnectionLifecycle
+    /// Streams counted as active for the lifecycle (opened by a request, not yet closed).
+    private var countedStreams: Set<Int32> = []
+    private var idleTimer: Scheduled<Void>?
+    private var ageTimer: Scheduled<Void>?
+    private var graceTimer: Scheduled<Void>?
+    private var keepaliveTimer: Scheduled<Void>?
+    private var keepaliveDeadline: Scheduled<Void>?
 
     init(router: RPCRouter, configuration: GRPCServerConfiguration) throws {
         self.router = router
         self.configuration = configuration
         self.session = try HTTP2Session(role: .server, settings: configuration.http2)
+        self.lifecycle = ConnectionLifecycle(policy: configuration.connection)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -35,7 +44,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         flush()
+        armIdleTimer()
+        if let maxAge = configuration.connection.maxAge {
+            ageTimer = schedule(after: maxAge) { $0.perform($0.lifecycle.maxAgeReached()) }
+        }
+        armKeepalive()
         context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is GracefulShutdownEvent {
+            perform(lifecycle.shutdownRequested())
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -60,6 +82,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         for stream in streams.values { stream.cancel() }
         streams.removeAll()
+        for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline] { timer?.cancel() }
         context.fireChannelInactive()
     }
 
@@ -81,12 +104,27 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             streams[streamID]?.finishRequests()
         case let .streamClosed(streamID, _):
             streams.removeValue(forKey: streamID)?.cancel()
-        case .headerListTooLarge, .goAway, .pingAcknowledged, .pingReceived:
+            if countedStreams.remove(streamID) != nil {
+                perform(lifecycle.streamClosed())
+                if lifecycle.activeStreams == 0 { armIdleTimer() }
+            }
+        case .pingReceived:
+            perform(lifecycle.pingReceived(at: .now))
+        case .pingAcknowledged:
+            keepaliveDeadline?.cancel()
+            keepaliveDeadline = nil
+            perform(lifecycle.pingAcknowledged())
+        case .headerListTooLarge, .goAway:
             break
         }
     }
 
     private func openStream(_ streamID: Int32, headers: [HPACKHeader], endStream: Bool) {
+        if countedStreams.insert(streamID).inserted {
+            lifecycle.streamOpened()
+            idleTimer?.cancel()
+            idleTimer = nil
+        }
         let fields = headers.map { (name: $0.name, value: $0.value) }
         let head: GRPCRequestHead
         do {
@@ -112,10 +150,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         start(stream, handler: handler, context: serverContext)
         if let timeout = head.timeout, let eventLoop = context?.eventLoop {
             let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-            let (seconds, attoseconds) = timeout.components
-            let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-            let delay = nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000
-            stream.deadlineTimer = eventLoop.scheduleTask(in: .nanoseconds(delay)) {
+            stream.deadlineTimer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
                 loopBound.value.fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline of \(method) expired"))
             }
         }
@@ -246,5 +281,62 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         fields.map { field in
             HPACKHeader(name: field.name, value: field.value, isSensitive: field.name == "authorization")
         }
+    }
+
+    // MARK: Lifecycle
+
+    /// Carries out what the lifecycle decided.
+    private func perform(_ actions: [ConnectionLifecycle.Action]) {
+        for action in actions {
+            switch action {
+            case .sendShutdownNotice:
+                try? session.sendShutdownNotice()
+                try? session.sendPing()
+                graceTimer = schedule(after: configuration.connection.gracePeriod) { $0.perform($0.lifecycle.graceExpired()) }
+            case .sendGoAway(let errorCode):
+                try? session.sendGoAway(errorCode: errorCode)
+            case .close:
+                flush()
+                context?.close(promise: nil)
+            }
+        }
+        scheduleFlush()
+    }
+
+    private func armIdleTimer() {
+        guard let maxIdle = configuration.connection.maxIdle else { return }
+        idleTimer?.cancel()
+        idleTimer = schedule(after: maxIdle) { $0.perform($0.lifecycle.idleTimeout()) }
+    }
+
+    /// Pings the client every keepalive interval; no acknowledgement within the timeout closes the connection.
+    private func armKeepalive() {
+        keepaliveTimer = schedule(after: configuration.connection.keepaliveInterval) { handler in
+            try? handler.session.sendPing()
+            handler.scheduleFlush()
+            handler.keepaliveDeadline = handler.schedule(after: handler.configuration.connection.keepaliveTimeout) { late in
+                late.context?.close(promise: nil)
+            }
+            handler.armKeepalive()
+        }
+    }
+
+    /// Runs `body` on this connection's loop after `delay`.
+    private func schedule(after delay: Duration, _ body: @escaping (ServerConnectionHandler) -> Void) -> Scheduled<Void>? {
+        guard let eventLoop = context?.eventLoop else { return nil }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        return eventLoop.scheduleTask(in: TimeAmount(delay)) { body(loopBound.value) }
+    }
+}
+
+/// Asks a server connection to shut down gracefully (sent by `RunningGRPCServer.stop`).
+struct GracefulShutdownEvent: Sendable {}
+
+extension TimeAmount {
+    /// The amount closest to `duration`, saturating at the largest representable one.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        self = .nanoseconds(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000)
     }
 }

@@ -28,6 +28,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     ],
     targets: [
         // MARK: Layer 1: C modules (Debian packages through pkg-config).
@@ -61,7 +63,13 @@ let package = Package(
         .target(name: "AudoticsCompression", dependencies: ["CZlib", "CAudoticsShims"], swiftSettings: strictSwift),
 
         // MARK: Layer 4: core RPC (no C).
-        .target(name: "AudoticsRPC", dependencies: ["AudoticsProtobuf", "AudoticsCompression"], swiftSettings: strictSwift),
+        .target(
+            name: "AudoticsRPC",
+            dependencies: [
+                "AudoticsProtobuf", "AudoticsCompression",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ], swiftSettings: strictSwift),
 
         // MARK: Layer 5: transport (SwiftNIO event loops carry the bytes).
         .target(
@@ -147,7 +155,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AudoticsRPCTests",
-            dependencies: ["AudoticsRPC", "AudoticsAPI", "AudoticsHealthAPI", "AudoticsInteropAPI"],
+            dependencies: [
+                "AudoticsRPC", "AudoticsAPI", "AudoticsHealthAPI", "AudoticsInteropAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

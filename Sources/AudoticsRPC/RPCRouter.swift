@@ -17,10 +17,21 @@ public struct RPCRouter: Sendable {
         self.decodingOptions = decodingOptions
     }
 
-    /// Creates a router serving the given services.
-    public init(services: [any RPCService], decodingOptions: DecodingOptions = .default) {
+    /// Creates a router serving the given services, every call passing through `interceptors`
+    /// (the first one outermost).
+    public init(
+        services: [any RPCService], interceptors: [any ServerInterceptor] = [], decodingOptions: DecodingOptions = .default
+    ) {
         self.init(decodingOptions: decodingOptions)
         for service in services { service.registerMethods(with: &self) }
+        if !interceptors.isEmpty { intercept(with: interceptors) }
+    }
+
+    /// Puts `interceptors` (the first one outermost) in front of every registered handler.
+    public mutating func intercept(with interceptors: [any ServerInterceptor]) {
+        for (path, entry) in handlers {
+            handlers[path] = (entry.method, Self.intercepted(entry.handler, by: interceptors))
+        }
     }
 
     /// Every registered method, sorted by path.

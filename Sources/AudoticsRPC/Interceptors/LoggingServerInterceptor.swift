@@ -1,0 +1,36 @@
+public import Logging
+
+/// Logs one line per call when it ends: method, peer, status and duration (never payloads or metadata values).
+public struct LoggingServerInterceptor: ServerInterceptor {
+    /// Where the lines go.
+    public let logger: Logger
+
+    /// Creates the interceptor.
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func intercept(
+        requests: RPCAsyncSequence<[UInt8]>, responses: RPCWriter<[UInt8]>, context: ServerContext, next: RPCRouter.Handler
+    ) async throws {
+        let started = ContinuousClock.now
+        do {
+            try await next(requests, responses, context)
+            log(context, code: .ok, started: started, message: nil)
+        } catch {
+            let rpcError = error as? RPCError ?? RPCError(code: .unknown, message: "the handler failed")
+            log(context, code: rpcError.code, started: started, message: rpcError.message)
+            throw error
+        }
+    }
+
+    private func log(_ context: ServerContext, code: StatusCode, started: ContinuousClock.Instant, message: String?) {
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = [
+            "rpc.method": "\(context.method)", "rpc.peer": "\(context.peer)", "rpc.status": "\(code)",
+            "rpc.duration_us": "\(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)",
+        ]
+        if let message { metadata["rpc.message"] = "\(message)" }
+        logger.log(level: code == .ok ? .info : (code == .internal || code == .unknown ? .error : .notice), "rpc finished", metadata: metadata)
+    }
+}

@@ -19,6 +19,17 @@ public struct TLSError: Error, Sendable, Hashable, CustomStringConvertible {
         case randomSourceFailed
         /// A cryptographic operation (sign, digest, MAC, key generation, context set-up) failed inside OpenSSL.
         case cryptoFailure
+        /// The TLS handshake failed: no shared version or cipher, malformed or unexpected records, or the
+        /// peer aborted with an alert.
+        case handshakeFailed
+        /// The peer's certificate did not verify (chain, expiry, host name), or a required one was missing.
+        case certificateVerificationFailed
+        /// The peers share no ALPN protocol (for example a client that does not offer `h2`).
+        case noApplicationProtocol
+        /// After the handshake, the peer sent records that do not decrypt or parse, or an alert.
+        case protocolFailure
+        /// Plaintext was written after `shutdown()`, or the connection is otherwise finished.
+        case closed
     }
 
     /// What kind of failure this is.

@@ -8,20 +8,19 @@ public struct TLSConfiguration: Sendable, Hashable {
         case client
     }
 
-    /// The lowest TLS version a context accepts.
-    public enum MinimumVersion: String, Sendable, Hashable {
-        /// TLS 1.2 and 1.3.
-        case tls12
-        /// TLS 1.3 only.
-        case tls13
-    }
+    /// The lowest TLS version a context accepts (`.tls12` means 1.2 and 1.3, `.tls13` means 1.3 only).
+    public typealias MinimumVersion = TLSVersion
 
     /// Which side of the handshake the context serves.
     public var role: Role
     /// The lowest TLS version accepted; never below 1.2.
     public var minimumVersion: MinimumVersion
-    /// ALPN protocol names in preference order, e.g. `["h2"]`. A server with a non-empty list refuses
-    /// clients that offer ALPN without any of these (a fatal `no_application_protocol` alert).
+    /// The highest TLS version accepted; nil means the newest the library supports (1.3). Mostly for tests
+    /// and for pinning a peer to TLS 1.2.
+    public var maximumVersion: TLSVersion?
+    /// ALPN protocol names in preference order, e.g. `["h2"]`. A non-empty list makes ALPN mandatory:
+    /// a server refuses clients that offer no ALPN or none of these names (a fatal `no_application_protocol`
+    /// alert), and a `TLSEngine` client fails the handshake when the server selects none.
     public var applicationProtocols: [String]
     /// PEM file with the certificate followed by its intermediates.
     public var certificateChainFile: String?
@@ -36,6 +35,7 @@ public struct TLSConfiguration: Sendable, Hashable {
     public init(
         role: Role,
         minimumVersion: MinimumVersion = .tls12,
+        maximumVersion: TLSVersion? = nil,
         applicationProtocols: [String] = ["h2"],
         certificateChainFile: String? = nil,
         privateKeyFile: String? = nil,
@@ -44,6 +44,7 @@ public struct TLSConfiguration: Sendable, Hashable {
     ) {
         self.role = role
         self.minimumVersion = minimumVersion
+        self.maximumVersion = maximumVersion
         self.applicationProtocols = applicationProtocols
         self.certificateChainFile = certificateChainFile
         self.privateKeyFile = privateKeyFile

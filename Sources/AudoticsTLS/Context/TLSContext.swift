@@ -3,8 +3,8 @@ internal import COpenSSL
 
 /// An OpenSSL `SSL_CTX` built from a `TLSConfiguration`: versions, certificates, trust and ALPN.
 ///
-/// The context is the single owner of its `SSL_CTX`. Connections made from it (issue 3: TLS over memory
-/// BIOs) must keep the context alive, since the ALPN callback reads this object.
+/// The context is the single owner of its `SSL_CTX`. Connections made from it (`TLSEngine`) keep the
+/// context alive, since the ALPN callback reads this object.
 ///
 /// `@unchecked Sendable` is safe: after `init` the `SSL_CTX` is never reconfigured, OpenSSL allows
 /// concurrent `SSL_new` from one `SSL_CTX`, and the ALPN callback only reads immutable state.
@@ -39,9 +39,16 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     private func configure() throws(TLSError) {
-        let version = configuration.minimumVersion == .tls13 ? TLS1_3_VERSION : TLS1_2_VERSION
-        guard audotics_SSL_CTX_set_min_proto_version(context, version) == 1 else {
+        guard audotics_SSL_CTX_set_min_proto_version(context, configuration.minimumVersion.openSSLVersion) == 1 else {
             throw OpenSSLErrorQueue.error(.cryptoFailure, "cannot set the minimum TLS version")
+        }
+        if let maximum = configuration.maximumVersion {
+            guard maximum >= configuration.minimumVersion else {
+                throw TLSError(code: .invalidArgument, message: "the maximum TLS version is below the minimum")
+            }
+            guard audotics_SSL_CTX_set_max_proto_version(context, maximum.openSSLVersion) == 1 else {
+                throw OpenSSLErrorQueue.error(.cryptoFailure, "cannot set the maximum TLS version")
+            }
         }
         SSL_CTX_set_default_passwd_cb(context, noPasswordCallback)
         try loadIdentity()
@@ -55,6 +62,8 @@ public final class TLSContext: @unchecked Sendable {
                 }
             case .server:
                 SSL_CTX_set_alpn_select_cb(context, selectApplicationProtocol, Unmanaged.passUnretained(self).toOpaque())
+                // The selection callback only runs for clients that offer ALPN; this one refuses the rest.
+                SSL_CTX_set_client_hello_cb(context, requireApplicationProtocolOffer, nil)
             }
         }
     }
@@ -157,4 +166,32 @@ private func selectApplicationProtocol(
     out.pointee = name
     outLength.pointee = length
     return SSL_TLSEXT_ERR_OK
+}
+
+/// OpenSSL's ClientHello callback on servers with a non-empty ALPN list: a client that offers no ALPN
+/// extension at all gets a fatal `no_application_protocol` alert, as one offering only other names does.
+private func requireApplicationProtocolOffer(_ ssl: OpaquePointer?, _ alert: UnsafeMutablePointer<Int32>?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    var extensionData: UnsafePointer<UInt8>?
+    var extensionLength = 0
+    guard let ssl,
+          SSL_client_hello_get0_ext(ssl, UInt32(TLSEXT_TYPE_application_layer_protocol_negotiation), &extensionData, &extensionLength) == 1
+    else {
+        alert?.pointee = SSL_AD_NO_APPLICATION_PROTOCOL
+        return SSL_CLIENT_HELLO_ERROR
+    }
+    return SSL_CLIENT_HELLO_SUCCESS
+}
+
+extension TLSVersion {
+    /// OpenSSL's number for the version (`TLS1_2_VERSION`, `TLS1_3_VERSION`).
+    var openSSLVersion: Int32 { self == .tls12 ? TLS1_2_VERSION : TLS1_3_VERSION }
+
+    /// The version for OpenSSL's number, or nil for anything else (an SSL that has not negotiated yet).
+    init?(openSSLVersion: Int32) {
+        switch openSSLVersion {
+        case TLS1_2_VERSION: self = .tls12
+        case TLS1_3_VERSION: self = .tls13
+        default: return nil
+        }
+    }
 }

@@ -33,6 +33,17 @@ static inline long audotics_BIO_pending(BIO *bio) {
     return (long)BIO_pending(bio);
 }
 
+/// `SSL_OP_NO_RENEGOTIATION` is built with the `SSL_OP_BIT` macro, which Swift does not import. TLS engines
+/// refuse TLS 1.2 renegotiation: it would make a write wait for a read, which memory-BIO engines do not model.
+static inline void audotics_SSL_disable_renegotiation(SSL *ssl) {
+    SSL_set_options(ssl, SSL_OP_NO_RENEGOTIATION);
+}
+
+/// `XN_FLAG_RFC2253` combines casted flag macros that Swift does not import; it prints names as `CN=x,O=y`.
+static inline unsigned long audotics_XN_FLAG_RFC2253(void) {
+    return XN_FLAG_RFC2253;
+}
+
 // MARK: zlib
 
 /// `deflateInit2` is a macro that passes `ZLIB_VERSION` and `sizeof(z_stream)` to `deflateInit2_`.

@@ -8,12 +8,18 @@ public struct CallOptions: Sendable {
     public var waitForReady: Bool
     /// The largest response message accepted, in bytes (default 4 MiB).
     public var maxResponseMessageBytes: Int
+    /// Where the transport records the response's initial and trailing metadata; `nil` (the default) discards them.
+    public var responseMetadata: ResponseMetadata?
 
     /// Creates options.
-    public init(timeout: Duration? = nil, metadata: Metadata = [:], waitForReady: Bool = false, maxResponseMessageBytes: Int = 4 * 1024 * 1024) {
+    public init(
+        timeout: Duration? = nil, metadata: Metadata = [:], waitForReady: Bool = false,
+        maxResponseMessageBytes: Int = 4 * 1024 * 1024, responseMetadata: ResponseMetadata? = nil
+    ) {
         self.timeout = timeout
         self.metadata = metadata
         self.waitForReady = waitForReady
         self.maxResponseMessageBytes = maxResponseMessageBytes
+        self.responseMetadata = responseMetadata
     }
 }

@@ -35,17 +35,28 @@ public struct InProcessTransport: ClientTransport {
                     requestInput.finish(throwing: RPCError(code: .cancelled, message: "the client stopped sending: \(error)"))
                 }
             }
+            let recorder = options.responseMetadata
+            let response = context.response
             group.addTask {
-                do {
-                    try await handler(RPCAsyncSequence(wrapping: requestStream), RPCWriter { responseInput.yield($0) }, context)
-                    responseInput.finish()
-                } catch let error as RPCError {
-                    responseInput.finish(throwing: error)
-                } catch is CancellationError {
-                    responseInput.finish(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
-                } catch {
-                    responseInput.finish(throwing: RPCError(code: .unknown, message: "the handler failed", cause: "\(error)"))
+                // Response metadata as the network carries it: initial with the first message, trailing with the status.
+                let writer = RPCWriter<[UInt8]> { message in
+                    recorder?.initial = response.initialMetadata
+                    responseInput.yield(message)
                 }
+                let outcome: RPCError?
+                do {
+                    try await handler(RPCAsyncSequence(wrapping: requestStream), writer, context)
+                    outcome = nil
+                } catch let error as RPCError {
+                    outcome = error
+                } catch is CancellationError {
+                    outcome = RPCError(code: .cancelled, message: "the call was cancelled")
+                } catch {
+                    outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
+                }
+                recorder?.initial = response.initialMetadata
+                recorder?.trailing = response.trailingMetadata
+                if let outcome { responseInput.finish(throwing: outcome) } else { responseInput.finish() }
             }
             if let deadline {
                 group.addTask {

@@ -1,0 +1,316 @@
+import AudoticsHTTP2
+import AudoticsRPC
+import NIOCore
+
+/// One gRPC client connection: calls open streams on an `HTTP2Session`, request messages go out as DATA frames,
+/// and response frames come back as each call's messages and status.
+///
+/// Everything here runs on the channel's event loop. Writes are coalesced as on the server: sending only queues
+/// frames in the session, and one write-and-flush per event-loop tick sends everything that is ready. Writers
+/// wait while more than `sendBufferLimit` bytes of their stream are queued (the server's flow-control window is
+/// closed), and window updates to the server are held back while more than `unreadLimit` bytes of a stream's
+/// responses wait unread: memory stays bounded both ways.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What the channel hears about its connection.
+    enum Event: Sendable {
+        /// The connection takes no new calls (GOAWAY received, or it ran out of stream IDs).
+        case goingAway
+        /// The connection closed.
+        case closed
+    }
+
+    /// Bytes of one stream's requests queued before its writer waits.
+    static let sendBufferLimit = 256 * 1024
+    /// Wire bytes of one stream's responses read but unread by the caller before the window stops reopening.
+    static let unreadLimit = 1 << 20
+
+    private let session: HTTP2Session
+    private let eventLoop: any EventLoop
+    private let onEvent: @Sendable (Event) -> Void
+    private var streams: [Int32: ClientStream] = [:]
+    private var streamsWithWriters: Set<Int32> = []
+    private var context: ChannelHandlerContext?
+    private var flushScheduled = false
+    private var output: [UInt8] = []
+    /// Whether new calls are refused (GOAWAY either way); the connection closes once its calls are done.
+    private(set) var isDraining = false
+    private var isClosed = false
+
+    init(settings: HTTP2Settings, eventLoop: any EventLoop, onEvent: @escaping @Sendable (Event) -> Void) throws {
+        session = try HTTP2Session(role: .client, settings: settings)
+        self.eventLoop = eventLoop
+        self.onEvent = onEvent
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        flush()  // the connection preface and SETTINGS
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let events: [HTTP2Event]
+        do {
+            events = try buffer.withUnsafeReadableBytes { try session.receive($0) }
+        } catch {
+            // A connection error: nghttp2 queued GOAWAY; send it and close.
+            flush()
+            context.close(promise: nil)
+            return
+        }
+        for event in events { handle(event) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isClosed = true
+        isDraining = true
+        let lost = RPCError(code: .unavailable, message: "the connection to the server closed")
+        for streamID in Array(streams.keys) { complete(streamID, error: lost, reset: false) }
+        onEvent(.closed)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: Calls
+
+    /// Opens a stream with request `headers` for a call; its messages go to `responses`.
+    ///
+    /// - Throws: `ConnectionUnusable` when this connection takes no new calls (the channel picks another).
+    func openStream(
+        headers: [(name: String, value: String)], deadline: ContinuousClock.Instant?, metadata: ResponseMetadata?,
+        maxMessageBytes: Int, makeResponses: (Int32) -> ClientResponseQueue
+    ) throws -> ClientStream {
+        guard !isDraining, context != nil else { throw ConnectionUnusable() }
+        let streamID: Int32
+        do {
+            streamID = try session.sendRequest(headers: hpack(headers))
+        } catch {
+            // Out of stream IDs, or nghttp2 saw GOAWAY: this connection is done for new calls.
+            beginDraining()
+            throw ConnectionUnusable()
+        }
+        let stream = ClientStream(
+            streamID: streamID, responses: makeResponses(streamID), metadata: metadata, maxMessageBytes: maxMessageBytes)
+        streams[streamID] = stream
+        if let deadline {
+            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+            stream.deadlineTimer = eventLoop.scheduleTask(in: (deadline - ContinuousClock.now).timeAmount) {
+                loopBound.value.complete(
+                    streamID, error: RPCError(code: .deadlineExceeded, message: "the call's deadline passed"), reset: true)
+            }
+        }
+        scheduleFlush()
+        return stream
+    }
+
+    /// Sends one framed request message; the future completes when the writer may send the next.
+    func write(_ streamID: Int32, framed: [UInt8]) -> EventLoopFuture<Void> {
+        guard let stream = streams[streamID], !stream.requestsFinished else {
+            return eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the call has ended"))
+        }
+        do {
+            try session.sendData(streamID: streamID, bytes: framed)
+        } catch {
+            return eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the call has ended"))
+        }
+        scheduleFlush()
+        guard session.bufferedBytes(streamID: streamID) > Self.sendBufferLimit else { return eventLoop.makeSucceededVoidFuture() }
+        let promise = eventLoop.makePromise(of: Void.self)
+        stream.writeWaiters.append(promise)
+        streamsWithWriters.insert(streamID)
+        return promise.futureResult
+    }
+
+    /// Half-closes the stream: no more requests.
+    func finishRequests(_ streamID: Int32) {
+        guard let stream = streams[streamID], !stream.requestsFinished else { return }
+        stream.requestsFinished = true
+        try? session.finish(streamID: streamID)
+        scheduleFlush()
+    }
+
+    /// The caller read a message of `wireSize` bytes: reopen the window if it was held back.
+    func messageRead(_ streamID: Int32, wireSize: Int) {
+        guard let stream = streams[streamID] else { return }
+        stream.unreadBytes -= wireSize
+        if stream.unacknowledgedBytes > 0, stream.unreadBytes < Self.unreadLimit {
+            session.consume(streamID: streamID, bytes: stream.unacknowledgedBytes)
+            stream.unacknowledgedBytes = 0
+            scheduleFlush()
+        }
+    }
+
+    /// Ends a call early (cancellation, the caller stopped reading): RST_STREAM CANCEL, and `error` for the reader.
+    func cancel(_ streamID: Int32, error: RPCError) {
+        complete(streamID, error: error, reset: true)
+    }
+
+    /// Stops taking calls: GOAWAY to the server, and close once the calls in flight are done.
+    func beginDraining(sendGoAway: Bool = false) {
+        if sendGoAway, !isClosed {
+            try? session.sendGoAway(errorCode: 0)
+            scheduleFlush()
+        }
+        guard !isDraining else { return }
+        isDraining = true
+        onEvent(.goingAway)
+        closeIfDrained()
+    }
+
+    /// Closes the connection now; calls in flight fail with UNAVAILABLE.
+    func forceClose() {
+        context?.close(promise: nil)
+    }
+
+    // MARK: Events
+
+    private func handle(_ event: HTTP2Event) {
+        switch event {
+        case let .headers(streamID, headers, endStream):
+            guard let stream = streams[streamID] else { return }
+            let fields = headers.map { (name: $0.name, value: $0.value) }
+            switch stream.phase {
+            case .awaitingHeaders:
+                if let outcome = stream.receiveHeaders(fields, endStream: endStream) {
+                    complete(streamID, error: outcome, reset: !endStream)
+                }
+            case .receivingMessages:
+                complete(streamID, error: stream.receiveTrailers(fields), reset: !endStream)
+            case .finished:
+                break
+            }
+        case let .data(streamID, bytes):
+            guard let stream = streams[streamID] else {
+                session.consume(streamID: streamID, bytes: bytes.count)
+                return
+            }
+            if let failure = stream.receive(bytes) {
+                session.consume(streamID: streamID, bytes: bytes.count)
+                complete(streamID, error: failure, reset: true)
+            } else if stream.unreadBytes < Self.unreadLimit {
+                session.consume(streamID: streamID, bytes: bytes.count)
+            } else {
+                stream.unacknowledgedBytes += bytes.count
+            }
+        case let .endStream(streamID):
+            guard let stream = streams[streamID], stream.phase != .finished else { return }
+            complete(streamID, error: stream.receiveEndWithoutTrailers(), reset: false)
+        case let .streamClosed(streamID, errorCode):
+            guard streams[streamID] != nil else { return }
+            let code = GRPCStatusMapping.statusCode(forHTTP2ErrorCode: errorCode) ?? .internal
+            let message = errorCode == 0
+                ? "the stream closed without a status" : "the server reset the stream (HTTP/2 error \(errorCode))"
+            complete(streamID, error: RPCError(code: code, message: message), reset: false)
+        case let .goAway(lastStreamID, errorCode):
+            let refused = RPCError(
+                code: .unavailable, message: "the server went away before processing the call (GOAWAY \(errorCode))")
+            for streamID in streams.keys where streamID > lastStreamID {
+                complete(streamID, error: refused, reset: false)
+            }
+            beginDraining()
+        case .headerListTooLarge(let streamID):
+            complete(
+                streamID, error: RPCError(code: .internal, message: "the response headers are larger than the limit"),
+                reset: true)
+        case .pingAcknowledged, .pingReceived:
+            break
+        }
+    }
+
+    /// Gives a call its outcome (`nil`: OK) and forgets the stream; `reset` sends RST_STREAM CANCEL if the stream
+    /// is still open. Later events for the stream are ignored.
+    private func complete(_ streamID: Int32, error: RPCError?, reset: Bool) {
+        guard let stream = streams.removeValue(forKey: streamID), stream.markFinished() else { return }
+        stream.responses.finish(error)
+        let writerError = error ?? RPCError(code: .cancelled, message: "the call has ended")
+        for waiter in stream.writeWaiters { waiter.fail(writerError) }
+        stream.writeWaiters.removeAll()
+        streamsWithWriters.remove(streamID)
+        // Give back the window of everything received on this stream, read or not.
+        let held = stream.unacknowledgedBytes
+        if held > 0 { session.consume(streamID: streamID, bytes: held) }
+        if !isClosed, session.isStreamOpen(streamID), reset || !stream.requestsFinished {
+            try? session.resetStream(streamID: streamID, errorCode: 8)  // CANCEL
+        }
+        scheduleFlush()
+        closeIfDrained()
+    }
+
+    private func closeIfDrained() {
+        guard isDraining, streams.isEmpty, !isClosed else { return }
+        // Let the last frames (END_STREAM, RST_STREAM, GOAWAY) out first.
+        flush()
+        context?.close(promise: nil)
+    }
+
+    // MARK: Output
+
+    /// Arranges one flush at the end of this event-loop tick, however many frames are queued in it.
+    private func scheduleFlush() {
+        guard !flushScheduled, !isClosed else { return }
+        flushScheduled = true
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute { loopBound.value.flush() }
+    }
+
+    private func flush() {
+        flushScheduled = false
+        guard let context, !isClosed else { return }
+        // While the socket is backed up, frames wait in the session (writers wait with them).
+        guard context.channel.isWritable else { return }
+        output.removeAll(keepingCapacity: true)
+        do {
+            try session.drainOutput(into: &output)
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        if !output.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+        }
+        releaseWriters()
+    }
+
+    /// Resumes writers whose stream's queue drained below the limit.
+    private func releaseWriters() {
+        guard !streamsWithWriters.isEmpty else { return }
+        for streamID in streamsWithWriters {
+            guard let stream = streams[streamID] else { continue }
+            if session.bufferedBytes(streamID: streamID) <= Self.sendBufferLimit {
+                let waiters = stream.writeWaiters
+                stream.writeWaiters.removeAll()
+                streamsWithWriters.remove(streamID)
+                for waiter in waiters { waiter.succeed() }
+            }
+        }
+    }
+
+    private func hpack(_ fields: [(name: String, value: String)]) -> [HPACKHeader] {
+        fields.map { field in
+            HPACKHeader(name: field.name, value: field.value, isSensitive: field.name == "authorization")
+        }
+    }
+}
+
+/// A connection that takes no new calls; the channel picks another (or makes a new one).
+struct ConnectionUnusable: Error {}

@@ -1,0 +1,239 @@
+public import AudoticsRPC
+public import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A gRPC client transport over HTTP/2 (nghttp2) on SwiftNIO: typed clients call servers through it.
+///
+/// A channel connects lazily, on the first call, to each of its endpoints: one HTTP/2 connection per endpoint
+/// carries any number of concurrent calls, and calls are spread round robin over the connected endpoints. A
+/// connection that fails is retried with exponential backoff and jitter (`ConnectionBackoff`); one that closes
+/// or receives GOAWAY (a server restarting) is replaced by the next call. While no endpoint is reachable, calls
+/// fail fast with UNAVAILABLE, or wait for a connection when `CallOptions.waitForReady` is set.
+///
+/// Per call: the deadline (`CallOptions.timeout`) is sent as `grpc-timeout` and also enforced here
+/// (DEADLINE_EXCEEDED, and the stream is reset with CANCEL); cancelling the calling task resets the stream and
+/// fails the call with CANCELLED; requests respect the server's flow-control window (writers wait), and so do
+/// responses (a caller that stops reading stops the server). The call's tasks prefer the connection's event loop
+/// as their executor, like server handlers: keep `onResponse` and `requests` free of blocking work.
+///
+/// Close the channel with `close(gracePeriod:)` (or run it with `run()` and cancel that): calls in flight finish,
+/// new ones fail with UNAVAILABLE.
+public final class GRPCChannel: ClientTransport {
+    /// The servers this channel calls, in round-robin order.
+    public let endpoints: [GRPCEndpoint]
+    /// How it connects.
+    public let configuration: GRPCChannelConfiguration
+    private let group: any EventLoopGroup
+    private typealias StateMachine = ChannelStateMachine<ClientConnection, CheckedContinuation<ChannelPickOutcome<ClientConnection>, Never>>
+    private let state: Mutex<StateMachine>
+    private let nextID = Atomic<UInt64>(1)
+
+    /// Creates a channel to one server; nothing connects until the first call.
+    public convenience init(
+        host: String, port: Int, configuration: GRPCChannelConfiguration = GRPCChannelConfiguration(),
+        eventLoopGroup: (any EventLoopGroup)? = nil
+    ) {
+        self.init(endpoints: [GRPCEndpoint(host: host, port: port)], configuration: configuration, eventLoopGroup: eventLoopGroup)
+    }
+
+    /// Creates a channel over one or more endpoints (at least one); nothing connects until the first call.
+    /// Connections run on `eventLoopGroup`, by default NIO's shared singleton group.
+    public init(
+        endpoints: [GRPCEndpoint], configuration: GRPCChannelConfiguration = GRPCChannelConfiguration(),
+        eventLoopGroup: (any EventLoopGroup)? = nil
+    ) {
+        precondition(!endpoints.isEmpty, "a channel needs at least one endpoint")
+        self.endpoints = endpoints
+        self.configuration = configuration
+        self.group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
+        self.state = Mutex(StateMachine(endpointCount: endpoints.count))
+    }
+
+    deinit {
+        // Connections hold the channel weakly; without it nobody would ever close them.
+        let (_, connections) = state.withLock { $0.close() }
+        for connection in connections { connection.forceClose() }
+    }
+
+    public func call<Result>(
+        method: MethodDescriptor,
+        options: CallOptions,
+        requests: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let call = try await open(method: method, options: options, deadline: deadline)
+        return try await withTaskExecutorPreference(call.executor) {
+            try await withTaskCancellationHandler {
+                try await Self.run(call, requests: requests, onResponse: onResponse)
+            } onCancel: {
+                call.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+            }
+        }
+    }
+
+    /// Closes the channel: new calls fail with UNAVAILABLE, connections send GOAWAY and close as soon as their
+    /// calls in flight are done, or when `gracePeriod` (if any) has passed, failing what is left.
+    public func close(gracePeriod: Duration? = nil) async {
+        let (waiters, connections) = state.withLock { $0.close() }
+        for waiter in waiters { waiter.resume(returning: .retry) }
+        for connection in connections { connection.beginDraining() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for connection in connections { try? await connection.channel.closeFuture.get() }
+            }
+            if let gracePeriod {
+                group.addTask {
+                    guard (try? await Task.sleep(for: gracePeriod)) != nil else { return }
+                    for connection in connections { connection.forceClose() }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        for connection in connections { try? await connection.channel.closeFuture.get() }
+    }
+
+    /// Keeps the channel open until the task is cancelled, then closes it gracefully (for a service group).
+    public func run() async throws {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        await close()
+    }
+
+    // MARK: Calls
+
+    /// Picks a connection and opens the call's stream on it.
+    private func open(method: MethodDescriptor, options: CallOptions, deadline: ContinuousClock.Instant?) async throws -> ClientCall {
+        let waiterID = nextID.add(1, ordering: .relaxed).newValue
+        defer { state.withLock { $0.forget(waiterID: waiterID) } }
+        var attempts = 0
+        while true {
+            let connection = try await connection(waitForReady: options.waitForReady, waiterID: waiterID, deadline: deadline)
+            var timeout: Duration?
+            if let deadline {
+                timeout = deadline - ContinuousClock.now
+                guard timeout! > .zero else {
+                    throw RPCError(code: .deadlineExceeded, message: "the deadline of \(method) passed before the call started")
+                }
+            }
+            let head = GRPCRequestHead(
+                descriptor: method, scheme: configuration.security.scheme,
+                authority: configuration.authority ?? connection.endpoint.description, timeout: timeout,
+                metadata: options.metadata)
+            let headers = try head.headers()
+            do {
+                return try await connection.openCall(headers: headers, deadline: deadline, options: options)
+            } catch is ConnectionUnusable {
+                // The connection is going away: replace it and pick again (nothing was sent).
+                connectionLost(connection.endpointIndex, id: connection.id)
+                attempts += 1
+                if attempts >= 3 {
+                    throw RPCError(code: .unavailable, message: "no connection to \(connection.endpoint) takes new calls")
+                }
+            }
+        }
+    }
+
+    /// Waits for a ready connection (round robin), giving up at the deadline or on cancellation.
+    private func connection(waitForReady: Bool, waiterID: UInt64, deadline: ContinuousClock.Instant?) async throws -> ClientConnection {
+        let timer = deadline.map { deadline in
+            group.next().scheduleTask(in: (deadline - ContinuousClock.now).timeAmount) { [weak self] in
+                self?.abandon(waiterID, RPCError(code: .deadlineExceeded, message: "the deadline passed while waiting for a connection"))
+            }
+        }
+        defer { timer?.cancel() }
+        return try await withTaskCancellationHandler {
+            while true {
+                let outcome = await withCheckedContinuation { continuation in
+                    let (outcome, connect) = state.withLock {
+                        $0.pick(waitForReady: waitForReady, waiterID: waiterID, waiter: continuation)
+                    }
+                    for index in connect { startConnecting(index) }
+                    if let outcome { continuation.resume(returning: outcome) }
+                }
+                switch outcome {
+                case .use(let connection): return connection
+                case .fail(let error): throw error
+                case .retry: continue
+                }
+            }
+        } onCancel: {
+            abandon(waiterID, RPCError(code: .cancelled, message: "the call was cancelled while waiting for a connection"))
+        }
+    }
+
+    private func abandon(_ waiterID: UInt64, _ error: RPCError) {
+        state.withLock { $0.abandon(waiterID: waiterID, error: error) }?.resume(returning: .fail(error))
+    }
+
+    /// Runs a call on its stream: requests written by a child task, responses read by `onResponse`.
+    private static func run<Result>(
+        _ call: ClientCall, requests: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await requests(RPCWriter { try await call.write($0) })
+                    call.finishRequests()
+                } catch {
+                    // No-op if the call already ended (then writes fail because of it).
+                    call.cancel(RPCError(code: .cancelled, message: "the client stopped sending requests", cause: "\(error)"))
+                }
+            }
+            defer {
+                // The caller stopped reading before the end: reset the stream.
+                if !call.responses.isFinished {
+                    call.cancel(RPCError(code: .cancelled, message: "the caller stopped reading the responses"))
+                }
+                group.cancelAll()
+            }
+            return try await onResponse(RPCAsyncSequence(wrapping: ClientResponseSequence(queue: call.responses)))
+        }
+    }
+
+    // MARK: Connections
+
+    private func startConnecting(_ index: Int) {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        let endpoint = endpoints[index]
+        ClientConnection.connect(
+            id: id, endpointIndex: index, endpoint: endpoint, configuration: configuration, group: group
+        ) { [weak self] _ in
+            // Going away or closed: either way, new calls need a new connection.
+            self?.connectionLost(index, id: id)
+        }.whenComplete { [weak self] result in
+            guard let self else {
+                if case .success(let connection) = result { connection.forceClose() }
+                return
+            }
+            switch result {
+            case .success(let connection):
+                let (waiters, close) = self.state.withLock { $0.connected(index, connection) }
+                if close { connection.beginDraining() }
+                for waiter in waiters { waiter.resume(returning: .retry) }
+                // It may have closed before it was recorded as ready.
+                if !connection.channel.isActive { self.connectionLost(index, id: id) }
+            case .failure(let error):
+                let failure = RPCError(code: .unavailable, message: "cannot connect to \(endpoint)", cause: "\(error)")
+                let (waiters, failures) = self.state.withLock { $0.connectFailed(index, error: failure) }
+                for waiter in waiters { waiter.resume(returning: .retry) }
+                if let failures { self.scheduleReconnect(index, after: self.configuration.backoff.delay(afterFailures: failures)) }
+            }
+        }
+    }
+
+    private func scheduleReconnect(_ index: Int, after delay: Duration) {
+        group.next().scheduleTask(in: delay.timeAmount) { [weak self] in
+            guard let self else { return }
+            if self.state.withLock({ $0.backoffElapsed(index) }) { self.startConnecting(index) }
+        }
+    }
+
+    private func connectionLost(_ index: Int, id: UInt64) {
+        if state.withLock({ $0.connectionLost(index, id: id) }) { startConnecting(index) }
+    }
+}

@@ -104,6 +104,16 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "AudoticsReflectionAPI",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsReflectionV1AlphaAPI",
+            dependencies: ["AudoticsProtobuf", "AudoticsRPC", "CAudoticsProto"],
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "AudoticsConformanceAPI",
             dependencies: ["AudoticsProtobuf", "AudoticsRPC", "AudoticsWellKnownTypes", "CAudoticsProto"],
             swiftSettings: strictSwift
@@ -113,6 +123,12 @@ let package = Package(
         .target(
             name: "AudoticsInterop",
             dependencies: ["AudoticsInteropAPI", "AudoticsRPC"],
+            swiftSettings: strictSwift
+        ),
+        .target(name: "AudoticsHealth", dependencies: ["AudoticsHealthAPI", "AudoticsRPC"], swiftSettings: strictSwift),
+        .target(
+            name: "AudoticsReflection",
+            dependencies: ["AudoticsReflectionAPI", "AudoticsReflectionV1AlphaAPI", "AudoticsRPC", "AudoticsProtobuf"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -175,6 +191,20 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsHealthTests",
+            dependencies: ["AudoticsHealth", "AudoticsHealthAPI", "AudoticsRPC", "AudoticsTransport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsReflectionTests",
+            dependencies: [
+                "AudoticsReflection", "AudoticsReflectionAPI", "AudoticsReflectionV1AlphaAPI", "AudoticsRPC", "AudoticsProtobuf",
+                "AudoticsHealth", "AudoticsHealthAPI", "AudoticsInterop", "AudoticsInteropAPI", "AudoticsAPI",
+                "AudoticsTransport",
+            ],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AudoticsPostgresTests", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsMigrationsTests",

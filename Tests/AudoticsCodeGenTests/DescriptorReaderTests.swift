@@ -22,6 +22,24 @@ struct DescriptorReaderTests {
         #expect(stream.http == nil)
     }
 
+    @Test("each file's FileDescriptorProto is re-encoded without source info, extension options kept")
+    func serializedDescriptor() throws {
+        let request = try ProtocRequest.capture(["audotics/v1/music.proto"])
+        let music = try #require(request.files.first { $0.name == "audotics/v1/music.proto" })
+        let bytes = music.serializedDescriptor
+        // Field 1 (name), length-delimited, comes first.
+        #expect(Array(bytes.prefix(2)) == [0x0a, UInt8(music.name.utf8.count)])
+        #expect(Array(bytes[2..<(2 + music.name.utf8.count)]) == Array(music.name.utf8))
+        // Comments live in source_code_info (field 9), which is dropped; the http rule's path stays.
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!service(music).comment.isEmpty && !text.contains(service(music).comment.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(text.contains("/v1/tracks/{track_id}"))
+        // Imported files protoc sends without source info come through as well.
+        #expect(request.files.allSatisfy { !$0.serializedDescriptor.isEmpty })
+    }
+
+    private func service(_ file: ProtoFile) -> ServiceModel { file.services[0] }
+
     @Test("additional bindings, maps, oneofs and proto3 optional are read")
     func shapes() throws {
         let request = try ProtocRequest.capture(["audotics/v1/playlist.proto", "audotics/conformance/v1/shapes.proto"])

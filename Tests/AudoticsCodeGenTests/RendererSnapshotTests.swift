@@ -24,6 +24,29 @@ struct RendererSnapshotTests {
         #expect(throws: CodeGenError.self) { try Generator.generate(request) }
     }
 
+    @Test("descriptor mode renders only the descriptor, and accepts proto2")
+    func descriptorMode() throws {
+        var request = SampleModel.request
+        request.parameter = "mode=descriptor,module=Demo,package=google.protobuf=WellKnown"
+        request.files[1].syntax = "proto2"
+        let content = try #require(try Generator.generate(request).first?.content)
+        #expect(content.contains("public enum SampleProtoFile"))
+        #expect(content.contains("WellKnown.TimestampProtoFile.descriptor"))
+        #expect(content.contains("internal import WellKnown"))
+        #expect(!content.contains("struct Song"))
+        #expect(!content.contains("CAudoticsProto"))
+    }
+
+    @Test("an import whose package has no module is a clear error, as is a type clashing with the descriptor namespace")
+    func descriptorErrors() {
+        var unmapped = SampleModel.request
+        unmapped.parameter = "mode=descriptor,module=Demo"
+        #expect(throws: CodeGenError.self) { try Generator.generate(unmapped) }
+        var clash = SampleModel.request
+        clash.files[1].messages.append(MessageModel(name: "SampleProtoFile", fullName: "demo.v1.SampleProtoFile"))
+        #expect(throws: CodeGenError.self) { try Generator.generate(clash) }
+    }
+
     @Test("recursive messages are refused with the cycle named")
     func recursion() {
         var request = SampleModel.request
@@ -112,7 +135,9 @@ enum SampleModel {
                     name: "Chat", inputType: "demo.v1.Song", outputType: "demo.v1.Song", clientStreaming: true, serverStreaming: true,
                     http: HTTPRuleModel(method: "POST", path: "/v1/songs:chat", body: "*")),
             ])
-        ])
+        ],
+        // A stand-in for protoc's encoding: 18 bytes, so the rendering wraps after 16.
+        serializedDescriptor: [0x0a, 0x14] + Array("demo/v1/sample.proto".utf8).prefix(16))
 
     static let request = CodeGeneratorRequest(
         filesToGenerate: ["demo/v1/sample.proto"],

@@ -8,10 +8,10 @@ public enum Generator {
         var output: [GeneratedFile] = []
         for name in request.filesToGenerate {
             guard let file = byName[name] else { throw CodeGenError("protoc did not send \(name)") }
-            guard file.syntax == "proto3" else {
+            guard file.syntax == "proto3" || options.mode == "descriptor" else {
                 throw CodeGenError("\(name): only proto3 files are supported, this one is \(file.syntax)")
             }
-            try checkNoRecursion(file, registry: registry)
+            if options.mode != "descriptor" { try checkNoRecursion(file, registry: registry) }
             output.append(try FileRenderer(registry: registry, options: options).render(file, allFiles: byName))
         }
         return output

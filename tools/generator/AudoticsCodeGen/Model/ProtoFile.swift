@@ -14,11 +14,15 @@ public struct ProtoFile: Hashable, Sendable {
     public var enums: [EnumModel]
     /// Services.
     public var services: [ServiceModel]
+    /// The `FileDescriptorProto` protoc sent, re-encoded without `source_code_info`; server
+    /// reflection serves it.
+    public var serializedDescriptor: [UInt8]
 
     /// Creates a file model.
     public init(
         name: String, package: String, syntax: String = "proto3", dependencies: [String] = [],
-        messages: [MessageModel] = [], enums: [EnumModel] = [], services: [ServiceModel] = []
+        messages: [MessageModel] = [], enums: [EnumModel] = [], services: [ServiceModel] = [],
+        serializedDescriptor: [UInt8] = []
     ) {
         self.name = name
         self.package = package
@@ -27,5 +31,6 @@ public struct ProtoFile: Hashable, Sendable {
         self.messages = messages
         self.enums = enums
         self.services = services
+        self.serializedDescriptor = serializedDescriptor
     }
 }

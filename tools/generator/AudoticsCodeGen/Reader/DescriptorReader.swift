@@ -34,8 +34,23 @@ public enum DescriptorReader {
                 readMessage(f.message_type[$0]!.pointee, prefix: prefix, path: [4, Int32($0)], comments)
             },
             enums: (0..<f.n_enum_type).map { readEnum(f.enum_type[$0]!.pointee, prefix: prefix, path: [5, Int32($0)], comments) },
-            services: (0..<f.n_service).map { readService(f.service[$0]!.pointee, prefix: prefix, path: [6, Int32($0)], comments) }
+            services: (0..<f.n_service).map { readService(f.service[$0]!.pointee, prefix: prefix, path: [6, Int32($0)], comments) },
+            serializedDescriptor: serializeWithoutSourceInfo(f)
         )
+    }
+
+    /// The file's `FileDescriptorProto` packed again by protobuf-c, without comments and source
+    /// positions (reflection clients do not need them). Extension options protobuf-c does not know,
+    /// such as `google.api.http`, are kept: it re-encodes unknown fields unchanged.
+    static func serializeWithoutSourceInfo(_ file: Google__Protobuf__FileDescriptorProto) -> [UInt8] {
+        var stripped = file  // A shallow copy: packing only reads it, and nothing is freed through it.
+        stripped.source_code_info = nil
+        return withUnsafeMutablePointer(to: &stripped) { pointer in
+            let size = google__protobuf__file_descriptor_proto__get_packed_size(pointer)
+            return [UInt8](unsafeUninitializedCapacity: size) { out, count in
+                count = size == 0 ? 0 : google__protobuf__file_descriptor_proto__pack(pointer, out.baseAddress!)
+            }
+        }
     }
 
     private static func readMessage(

@@ -9,11 +9,21 @@ struct FileRenderer {
         out.line("// Regenerate with tools/generate.")
         out.line()
         var imports: Set<String> = ["AudoticsProtobuf"]
-        if !file.services.isEmpty { imports.insert("AudoticsRPC") }
-        for module in try referencedModules(file) where module != options.module { imports.insert(module) }
+        if options.mode != "descriptor" {
+            if !file.services.isEmpty { imports.insert("AudoticsRPC") }
+            for module in try referencedModules(file) where module != options.module { imports.insert(module) }
+        }
+        let descriptorImports = descriptorModules(file, allFiles: allFiles).subtracting(imports)
         for module in imports.sorted() { out.line("public import \(module)") }
+        if options.mode == "descriptor" {
+            for module in descriptorImports.sorted() { out.line("internal import \(module)") }
+            out.line()
+            try DescriptorRenderer(registry: registry).render(file, allFiles: allFiles, into: &out)
+            return GeneratedFile(name: outputName(file), content: out.text)
+        }
         out.line("internal import CAudoticsProto")
         out.line("internal import CProtobufC")
+        for module in descriptorImports.sorted() { out.line("internal import \(module)") }
         let renderer = MessageRenderer(registry: registry)
         for enumModel in file.enums {
             out.line()
@@ -31,8 +41,24 @@ struct FileRenderer {
             out.line()
             try ServiceRenderer(registry: registry).render(service, into: &out)
         }
+        out.line()
+        try DescriptorRenderer(registry: registry).render(file, allFiles: allFiles, into: &out)
+        return GeneratedFile(name: outputName(file), content: out.text)
+    }
+
+    private func outputName(_ file: ProtoFile) -> String {
         let base = file.name.hasSuffix(".proto") ? String(file.name.dropLast(6)) : file.name
-        return GeneratedFile(name: base + ".pb.swift", content: out.text)
+        return base + ".pb.swift"
+    }
+
+    /// Modules other than the current one that hold descriptors of the file's imports.
+    private func descriptorModules(_ file: ProtoFile, allFiles: [String: ProtoFile]) -> Set<String> {
+        var modules = Set<String>()
+        for dependency in file.dependencies {
+            guard let imported = allFiles[dependency], let module = registry.module(ofFile: imported) else { continue }
+            if module != options.module { modules.insert(module) }
+        }
+        return modules
     }
 
     /// The modules of every type the file's fields and methods name.

@@ -7,7 +7,9 @@ public struct GeneratorOptions: Hashable, Sendable {
     public var module: String
     /// Swift modules of proto packages that are generated elsewhere, keyed by proto package.
     public var packageModules: [String: String]
-    /// `c` to act as the protoc-c shim instead of generating Swift.
+    /// `swift` for the full API, `descriptor` for a file's `ProtoFileDescriptor` alone (for files
+    /// whose types are not generated, such as `google/api/http.proto`), or `c` to act as the
+    /// protoc-c shim.
     public var mode: String
 
     /// Creates options.
@@ -35,7 +37,7 @@ public struct GeneratorOptions: Hashable, Sendable {
             default: throw CodeGenError("unknown plugin parameter '\(pair[0])'")
             }
         }
-        if mode == "swift" && module.isEmpty { throw CodeGenError("the plugin parameter must name the Swift module: module=Name") }
+        if mode != "c" && module.isEmpty { throw CodeGenError("the plugin parameter must name the Swift module: module=Name") }
         self.init(module: module, packageModules: packageModules, mode: mode)
     }
 }

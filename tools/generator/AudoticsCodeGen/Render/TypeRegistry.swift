@@ -20,6 +20,8 @@ struct TypeInfo {
 /// An index of every message and enum in a request, by fully qualified name.
 struct TypeRegistry {
     private(set) var types: [String: TypeInfo] = [:]
+    /// The Swift module of each file that has one, by file name.
+    private var fileModules: [String: String] = [:]
     let currentModule: String
 
     init(request: CodeGeneratorRequest, options: GeneratorOptions) throws(CodeGenError) {
@@ -34,6 +36,7 @@ struct TypeRegistry {
             } else {
                 continue  // Not referenced by generated code unless a field uses it; checked on lookup.
             }
+            fileModules[file.name] = module
             for message in file.messages { register(message, parentPath: nil, module: module) }
             for enumModel in file.enums { register(enumModel, parentPath: nil, module: module) }
         }
@@ -51,6 +54,16 @@ struct TypeRegistry {
         let name = SwiftNaming.typeName(enumModel.name)
         let path = parentPath.map { "\($0).\(name)" } ?? name
         types[enumModel.fullName] = TypeInfo(fullName: enumModel.fullName, swiftPath: path, module: module, isEnum: true, message: nil)
+    }
+
+    /// The Swift module that holds the file's generated code (and its descriptor), if any.
+    func module(ofFile file: ProtoFile) -> String? {
+        fileModules[file.name]
+    }
+
+    /// Whether the current module declares a top-level message or enum with this Swift name.
+    func declaresTopLevelType(named name: String) -> Bool {
+        types.values.contains { $0.module == currentModule && $0.swiftPath == name }
     }
 
     /// The type with this fully qualified name.

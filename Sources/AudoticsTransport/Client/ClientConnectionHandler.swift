@@ -49,6 +49,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         self.context = context
     }
 
+    /// Drops the context: the handler and its context would otherwise keep each other alive.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         flush()  // the connection preface and SETTINGS
         context.fireChannelActive()

@@ -42,6 +42,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         peer = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
     }
 
+    /// Drops the context and the timers: the handler and its context (and scheduled timers holding
+    /// the handler) would otherwise keep each other alive after the connection closed.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline] { timer?.cancel() }
+        self.context = nil
+        executor = nil
+    }
+
     func channelActive(context: ChannelHandlerContext) {
         flush()
         armIdleTimer()

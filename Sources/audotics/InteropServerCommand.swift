@@ -1,6 +1,7 @@
 import ArgumentParser
 import AudoticsInterop
 import AudoticsRPC
+import AudoticsTLS
 import AudoticsTransport
 
 /// `audotics interop-server`: the gRPC interop `TestService`, for checks with other gRPC implementations.
@@ -8,7 +9,10 @@ struct InteropServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "interop-server",
         abstract: "Serve grpc.testing.TestService for gRPC interoperability checks.",
-        discussion: "Without TLS flags the server speaks plaintext HTTP/2 (h2c, prior knowledge): for local use only."
+        discussion: """
+            With --tls-cert and --tls-key the server speaks TLS 1.2+ with ALPN h2 (add --tls-client-ca to require \
+            client certificates); without them, plaintext HTTP/2 (h2c, prior knowledge), for local use only.
+            """
     )
 
     @Option(name: .long, help: "TCP port to listen on (0 picks a free one).")
@@ -17,12 +21,32 @@ struct InteropServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to bind.")
     var host = "127.0.0.1"
 
+    @Option(name: .long, help: "PEM certificate chain file (enables TLS).")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "PEM private key file of the certificate.")
+    var tlsKey: String?
+
+    @Option(name: .long, help: "PEM CA file: require client certificates signed by it (mTLS).")
+    var tlsClientCa: String?
+
+    @Option(name: .long, help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCa != nil && tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+    }
+
     func run() async throws {
-        let server = try await GRPCServer(
-            configuration: GRPCServerConfiguration(host: host, port: port),
-            router: RPCRouter(services: [InteropTestService()])
-        ).start()
-        print("interop-server listening on \(host):\(server.port) (h2c)")
+        var configuration = GRPCServerConfiguration(host: host, port: port)
+        if let threads { configuration.threads = threads }
+        if let tlsCert, let tlsKey {
+            configuration.tls = try ReloadableTLSContext(
+                configuration: .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey, clientTrustRootsFile: tlsClientCa))
+        }
+        let server = try await GRPCServer(configuration: configuration, router: RPCRouter(services: [InteropTestService()])).start()
+        print("interop-server listening on \(host):\(server.port) (\(configuration.tls == nil ? "h2c" : "TLS, h2"))")
         try await server.waitUntilClosed()
     }
 }

@@ -40,7 +40,10 @@ final class ClientConnection: Identifiable, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     switch security {
                     case .plaintext:
-                        break  // TLS will add its handler here, in front of HTTP/2.
+                        break
+                    case .tls(let context, let serverHostname):
+                        let engine = try context.makeEngine(serverHostname: serverHostname ?? endpoint.host)
+                        try channel.pipeline.syncOperations.addHandler(TLSChannelHandler(engine: engine))
                     }
                     try channel.pipeline.syncOperations.addHandler(
                         ClientConnectionHandler(settings: settings, eventLoop: channel.eventLoop, onEvent: onEvent))

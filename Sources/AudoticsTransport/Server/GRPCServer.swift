@@ -30,6 +30,9 @@ public struct GRPCServer: Sendable {
                 .childChannelInitializer { channel in
                     connections.add(channel)
                     return channel.eventLoop.makeCompletedFuture {
+                        if let tls = configuration.tls {
+                            try channel.pipeline.syncOperations.addHandler(TLSChannelHandler(engine: tls.makeEngine()))
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             ServerConnectionHandler(router: router, configuration: configuration))
                     }

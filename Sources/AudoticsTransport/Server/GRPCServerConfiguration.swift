@@ -1,4 +1,5 @@
 public import AudoticsHTTP2
+public import AudoticsTLS
 public import NIOCore
 
 /// How a gRPC server listens and what it accepts.
@@ -13,6 +14,9 @@ public struct GRPCServerConfiguration: Sendable {
     public var maxReceiveMessageBytes: Int
     /// Event-loop threads; defaults to one per core.
     public var threads: Int
+    /// TLS (1.2+, ALPN `h2`, optional client certificates); `nil` serves plaintext h2c, for local use only.
+    /// The context can be reloaded while the server runs: new connections use the new certificate.
+    public var tls: ReloadableTLSContext?
     /// Idle and age limits, keepalive, and ping-abuse protection of each connection.
     public var connection: ConnectionPolicy
 
@@ -53,9 +57,10 @@ public struct GRPCServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int, http2: HTTP2Settings = HTTP2Settings(),
         maxReceiveMessageBytes: Int = 4 * 1024 * 1024, threads: Int = System.coreCount,
-        connection: ConnectionPolicy = ConnectionPolicy()
+        connection: ConnectionPolicy = ConnectionPolicy(), tls: ReloadableTLSContext? = nil
     ) {
         self.connection = connection
+        self.tls = tls
         self.host = host
         self.port = port
         self.http2 = http2

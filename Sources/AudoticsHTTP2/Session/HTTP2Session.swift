@@ -89,11 +89,22 @@ public final class HTTP2Session {
     ///
     /// - Throws: `HTTP2Error` with `.protocolError` when the peer broke the protocol; the session
     ///   then has a GOAWAY queued: drain the output, send it, and close the connection.
+    ///
+    /// The result also holds events that happened while sending (streams that closed when our
+    /// END_STREAM went out), unless `takePendingEvents()` collected them first.
     public func receive(_ bytes: UnsafeRawBufferPointer) throws(HTTP2Error) -> [HTTP2Event] {
-        events.removeAll(keepingCapacity: true)
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
-        let consumed = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
-        if consumed < 0 { throw NGHTTP2Status.error(consumed, operation: "receiving HTTP/2 frames") }
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            let consumed = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+            if consumed < 0 { throw NGHTTP2Status.error(consumed, operation: "receiving HTTP/2 frames") }
+        }
+        return takePendingEvents()
+    }
+
+    /// Events recorded outside `receive`, chiefly streams that closed while `drainOutput` sent their
+    /// last frame; call it after draining.
+    public func takePendingEvents() -> [HTTP2Event] {
+        guard !events.isEmpty else { return [] }
+        defer { events.removeAll(keepingCapacity: true) }
         return events
     }
 

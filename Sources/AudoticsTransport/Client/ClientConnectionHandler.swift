@@ -293,6 +293,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if !output.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
         }
+        // Streams that closed as their last frame went out.
+        for event in session.takePendingEvents() { handle(event) }
         releaseWriters()
     }
 

@@ -283,6 +283,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         let buffer = context.channel.allocator.buffer(bytes: output)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        // Streams that closed as their last frame went out (after writing it: closing the connection
+        // now must not drop those frames).
+        for event in session.takePendingEvents() { handle(event) }
     }
 
     private func hpack(_ fields: [(name: String, value: String)]) -> [HPACKHeader] {

@@ -177,3 +177,24 @@ struct HTTP2SessionTests {
         #expect(throws: HTTP2Error.self) { try server.finish(streamID: 99) }
     }
 }
+
+@Suite("HTTP2Session: events raised while sending")
+struct HTTP2SessionPendingEventTests {
+    @Test("a stream that closes when our END_STREAM goes out is reported, not lost")
+    func closeDuringSend() throws {
+        let client = try HTTP2Session(role: .client)
+        let server = try HTTP2Session(role: .server)
+        var bytes: [UInt8] = []
+        let stream = try client.sendRequest(headers: requestHeaders)
+        try client.finish(streamID: stream)
+        try client.drainOutput(into: &bytes)
+        _ = try server.receive(bytes)
+        try server.sendResponseHeaders(streamID: stream, headers: [HPACKHeader(name: ":status", value: "200")], endStream: false)
+        try server.finish(streamID: stream, trailers: [HPACKHeader(name: "grpc-status", value: "0")])
+        var output: [UInt8] = []
+        try server.drainOutput(into: &output)
+        // The server closed the stream while sending its trailers: the event waits for the caller.
+        #expect(server.takePendingEvents() == [.streamClosed(streamID: stream, errorCode: 0)])
+        #expect(server.takePendingEvents().isEmpty)
+    }
+}

@@ -45,7 +45,9 @@ public struct InProcessTransport: ClientTransport {
                 }
                 let outcome: RPCError?
                 do {
-                    try await handler(RPCAsyncSequence(wrapping: requestStream), writer, context)
+                    try await RPCDeadline.$current.withValue(context.deadline) {
+                        try await handler(RPCAsyncSequence(wrapping: requestStream), writer, context)
+                    }
                     outcome = nil
                 } catch let error as RPCError {
                     outcome = error

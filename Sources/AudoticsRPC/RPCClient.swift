@@ -14,6 +14,7 @@ public struct RPCClient: Sendable {
     public func unary<Request: ProtobufMessage, Response: ProtobufMessage>(
         request: Request, method: MethodDescriptor, options: CallOptions
     ) async throws -> Response {
+        let options = try RPCDeadline.apply(to: options)
         let encoded = request.serializedBytes()
         return try await transport.call(method: method, options: options, requests: { try await $0.write(encoded) }) {
             try await Self.single($0, Response.self, options: options, method: method)
@@ -25,7 +26,8 @@ public struct RPCClient: Sendable {
         method: MethodDescriptor, options: CallOptions,
         requests: @escaping @Sendable (RPCWriter<Request>) async throws -> Void
     ) async throws -> Response {
-        try await transport.call(
+        let options = try RPCDeadline.apply(to: options)
+        return try await transport.call(
             method: method, options: options, requests: { try await requests($0.map { $0.serializedBytes() }) }
         ) {
             try await Self.single($0, Response.self, options: options, method: method)
@@ -37,6 +39,7 @@ public struct RPCClient: Sendable {
         request: Request, method: MethodDescriptor, options: CallOptions,
         onResponse: (RPCAsyncSequence<Response>) async throws -> Result
     ) async throws -> Result {
+        let options = try RPCDeadline.apply(to: options)
         let encoded = request.serializedBytes()
         let limits = DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes)
         return try await transport.call(method: method, options: options, requests: { try await $0.write(encoded) }) {
@@ -50,6 +53,7 @@ public struct RPCClient: Sendable {
         requests: @escaping @Sendable (RPCWriter<Request>) async throws -> Void,
         onResponse: (RPCAsyncSequence<Response>) async throws -> Result
     ) async throws -> Result {
+        let options = try RPCDeadline.apply(to: options)
         let limits = DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes)
         return try await transport.call(
             method: method, options: options, requests: { try await requests($0.map { $0.serializedBytes() }) }

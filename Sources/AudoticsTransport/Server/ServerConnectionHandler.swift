@@ -7,14 +7,24 @@ import NIOCore
 ///
 /// Everything here runs on the channel's event loop. Writes are coalesced: a response message only
 /// queues frames, and one write-and-flush per event-loop tick sends everything that is ready.
+///
+/// Back-pressure, as on the client: a handler's writer waits while more than `sendBufferLimit` bytes of its
+/// stream are queued in the session (the client's flow-control window is closed), and nothing is drained
+/// into the socket while the channel is not writable (the client does not read), so those bytes stay queued
+/// and the writers wait. A client that never reads pins at most about `sendBufferLimit` per stream.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    /// Bytes of one stream's responses queued before its handler's writer waits.
+    static let sendBufferLimit = 256 * 1024
 
     private let router: RPCRouter
     private let configuration: GRPCServerConfiguration
     private let session: HTTP2Session
     private var streams: [Int32: ServerStream] = [:]
+    /// Streams whose handler waits for its queued responses to drain.
+    private var streamsWithWriters: Set<Int32> = []
     private var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
     private var flushScheduled = false
@@ -87,9 +97,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         for stream in streams.values { stream.cancel() }
         streams.removeAll()
+        streamsWithWriters.removeAll()
         for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline] { timer?.cancel() }
         context.fireChannelInactive()
     }
@@ -171,15 +187,24 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let requests = stream.requests
         let writer = RPCWriter<[UInt8]> { bytes in
             if eventLoop.inEventLoop {
-                try loopBound.value.write(streamID, bytes)
+                if let drained = try loopBound.value.write(streamID, bytes) { try await drained.get() }
             } else {
-                try await eventLoop.submit { try loopBound.value.write(streamID, bytes) }.get()
+                try await eventLoop.flatSubmit {
+                    do {
+                        return try loopBound.value.write(streamID, bytes) ?? eventLoop.makeSucceededVoidFuture()
+                    } catch {
+                        return eventLoop.makeFailedFuture(error)
+                    }
+                }.get()
             }
         }
         stream.task = Task(executorPreference: executor) {
             let outcome: RPCError?
             do {
-                try await handler(requests, writer, serverContext)
+                // Calls the handler makes inherit what is left of this call's deadline.
+                try await RPCDeadline.$current.withValue(serverContext.deadline) {
+                    try await handler(requests, writer, serverContext)
+                }
                 outcome = nil
             } catch let error as RPCError {
                 outcome = error
@@ -194,8 +219,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Responses
 
-    /// Sends one response message, with the response headers first if none were sent yet.
-    private func write(_ streamID: Int32, _ message: [UInt8]) throws {
+    /// Sends one response message, with the response headers first if none were sent yet. Returns a future
+    /// to wait for when the stream's queue is over `sendBufferLimit` (it completes once the queue drained
+    /// below the limit, or fails when the stream ends), `nil` when the writer may go on at once.
+    private func write(_ streamID: Int32, _ message: [UInt8]) throws -> EventLoopFuture<Void>? {
         guard let stream = streams[streamID], session.isStreamOpen(streamID) else {
             throw RPCError(code: .cancelled, message: "the stream is closed")
         }
@@ -208,6 +235,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         try stream.framer.append(message, compress: compress, into: &framed)
         try session.sendData(streamID: streamID, bytes: framed)
         scheduleFlush()
+        guard session.bufferedBytes(streamID: streamID) > Self.sendBufferLimit, let eventLoop = context?.eventLoop else {
+            return nil
+        }
+        let promise = eventLoop.makePromise(of: Void.self)
+        stream.writeWaiters.append(promise)
+        streamsWithWriters.insert(streamID)
+        return promise.futureResult
     }
 
     private func sendResponseHeaders(_ stream: ServerStream) throws {
@@ -221,6 +255,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func complete(_ streamID: Int32, error: RPCError?) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         stream.deadlineTimer?.cancel()
+        stream.failWriters(RPCError(code: .cancelled, message: "the call has ended"))
         guard session.isStreamOpen(streamID) else { return }
         var trailers = error.map(GRPCTrailers.init(error:)) ?? GRPCTrailers()
         for (key, value) in stream.response.trailingMetadata {
@@ -270,6 +305,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func flush() {
         flushScheduled = false
         guard let context else { return }
+        // While the socket is backed up, frames wait in the session (and writers wait with them).
+        guard context.channel.isWritable else { return }
         output.removeAll(keepingCapacity: true)
         do {
             try session.drainOutput(into: &output)
@@ -286,6 +323,24 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         // Streams that closed as their last frame went out (after writing it: closing the connection
         // now must not drop those frames).
         for event in session.takePendingEvents() { handle(event) }
+        releaseWriters()
+    }
+
+    /// Resumes writers whose stream's queue drained below the limit.
+    private func releaseWriters() {
+        guard !streamsWithWriters.isEmpty else { return }
+        for streamID in streamsWithWriters {
+            guard let stream = streams[streamID] else {
+                streamsWithWriters.remove(streamID)
+                continue
+            }
+            if session.bufferedBytes(streamID: streamID) <= Self.sendBufferLimit {
+                let waiters = stream.writeWaiters
+                stream.writeWaiters.removeAll()
+                streamsWithWriters.remove(streamID)
+                for waiter in waiters { waiter.succeed() }
+            }
+        }
     }
 
     private func hpack(_ fields: [(name: String, value: String)]) -> [HPACKHeader] {

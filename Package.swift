@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "AudoticsAPI", targets: ["AudoticsAPI"]),
         .library(name: "AudoticsRPC", targets: ["AudoticsRPC"]),
         .library(name: "AudoticsProtobuf", targets: ["AudoticsProtobuf"]),
+        // For the fuzz targets in tools/fuzz (a package of their own): the HTTP/2 session engine.
+        .library(name: "AudoticsHTTP2", targets: ["AudoticsHTTP2"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -143,7 +145,7 @@ let package = Package(
             name: "audotics",
             dependencies: [
                 "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
-                "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport",
+                "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport", "AudoticsHealth", "AudoticsReflection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

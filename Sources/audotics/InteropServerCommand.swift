@@ -1,6 +1,10 @@
 import ArgumentParser
+import AudoticsHealth
+import AudoticsHealthAPI
 import AudoticsInterop
+import AudoticsInteropAPI
 import AudoticsRPC
+import AudoticsReflection
 import AudoticsTLS
 import AudoticsTransport
 
@@ -45,7 +49,12 @@ struct InteropServerCommand: AsyncParsableCommand {
             configuration.tls = try ReloadableTLSContext(
                 configuration: .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey, clientTrustRootsFile: tlsClientCa))
         }
-        let server = try await GRPCServer(configuration: configuration, router: RPCRouter(services: [InteropTestService()])).start()
+        let health = HealthService()
+        health.setStatus(.serving, for: TestService.name)
+        let services: [any RPCService] = [InteropTestService(), health]
+        let reflection = ReflectionService(files: [TestProtoFile.descriptor, HealthProtoFile.descriptor], listing: services)
+        let router = RPCRouter(services: services + [reflection])
+        let server = try await GRPCServer(configuration: configuration, router: router).start()
         print("interop-server listening on \(host):\(server.port) (\(configuration.tls == nil ? "h2c" : "TLS, h2"))")
         try await server.waitUntilClosed()
     }

@@ -314,16 +314,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        guard !output.isEmpty else {
-            if !session.wantsRead && !session.wantsWrite { context.close(promise: nil) }
-            return
+        if !output.isEmpty {
+            let buffer = context.channel.allocator.buffer(bytes: output)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            // Streams that closed as their last frame went out (after writing it: closing the connection
+            // now must not drop those frames).
+            for event in session.takePendingEvents() { handle(event) }
+            releaseWriters()
         }
-        let buffer = context.channel.allocator.buffer(bytes: output)
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        // Streams that closed as their last frame went out (after writing it: closing the connection
-        // now must not drop those frames).
-        for event in session.takePendingEvents() { handle(event) }
-        releaseWriters()
+        // nghttp2 is done with the connection: both sides said GOAWAY and no stream is left, or a protocol
+        // error made it queue GOAWAY (which `mem_recv` reports as success), just written. Closing here, after
+        // the write, matters for the latter: no later read would come to close a connection the client keeps.
+        if !session.wantsRead && !session.wantsWrite { context.close(promise: nil) }
     }
 
     /// Resumes writers whose stream's queue drained below the limit.

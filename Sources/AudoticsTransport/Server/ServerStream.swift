@@ -22,6 +22,8 @@ final class ServerStream {
     var task: Task<Void, Never>?
     /// Fires when the client's deadline passes.
     var deadlineTimer: Scheduled<Void>?
+    /// The handler's writes waiting for the stream's queued responses to drain (back-pressure).
+    var writeWaiters: [EventLoopPromise<Void>] = []
 
     init(
         streamID: Int32, response: ServerResponseOptions, requestEncoding: GRPCMessageCompression,
@@ -68,7 +70,16 @@ final class ServerStream {
     /// The stream ended early (reset, deadline, connection closed): stop the handler.
     func cancel() {
         deadlineTimer?.cancel()
-        input.finish(throwing: RPCError(code: .cancelled, message: "the stream was closed"))
+        let closed = RPCError(code: .cancelled, message: "the stream was closed")
+        input.finish(throwing: closed)
+        failWriters(closed)
         task?.cancel()
+    }
+
+    /// Fails writes still waiting for the queue to drain: the stream has ended.
+    func failWriters(_ error: RPCError) {
+        let waiters = writeWaiters
+        writeWaiters.removeAll()
+        for waiter in waiters { waiter.fail(error) }
     }
 }

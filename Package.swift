@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "AudoticsProtobuf", targets: ["AudoticsProtobuf"]),
         // For the fuzz targets in tools/fuzz (a package of their own): the HTTP/2 session engine.
         .library(name: "AudoticsHTTP2", targets: ["AudoticsHTTP2"]),
+        // The gRPC fabric and its TLS, for applications and for tools/bench.
+        .library(name: "AudoticsTransport", targets: ["AudoticsTransport"]),
+        .library(name: "AudoticsTLS", targets: ["AudoticsTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

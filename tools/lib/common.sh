@@ -21,7 +21,7 @@ AUDOTICS_SWIFT_BIN="${AUDOTICS_SWIFT_BIN:-/opt/swift/usr/bin}"
 AUDOTICS_APT_PACKAGES=(
     build-essential pkg-config
     protobuf-compiler protobuf-c-compiler libprotobuf-c-dev libprotobuf-dev libprotoc-dev
-    libnghttp2-dev nghttp2-client
+    libnghttp2-dev nghttp2-client nghttp2-server
     libssl-dev
     libpq-dev postgresql postgresql-contrib
     redis-server libhiredis-dev

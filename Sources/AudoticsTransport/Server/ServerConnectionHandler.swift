@@ -202,7 +202,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             let outcome: RPCError?
             do {
                 // Calls the handler makes inherit what is left of this call's deadline.
-                try await RPCDeadline.$current.withValue(serverContext.deadline) {
+                if let deadline = serverContext.deadline {
+                    try await RPCDeadline.$current.withValue(deadline) { try await handler(requests, writer, serverContext) }
+                } else {
                     try await handler(requests, writer, serverContext)
                 }
                 outcome = nil
@@ -245,11 +247,30 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func sendResponseHeaders(_ stream: ServerStream) throws {
-        let head = GRPCResponseHead(
-            encoding: stream.framer.compression, acceptEncodings: GRPCMessageCompression.all, metadata: stream.response.initialMetadata)
-        try session.sendResponseHeaders(streamID: stream.streamID, headers: hpack(try head.headers()), endStream: false)
+        let metadata = stream.response.initialMetadata
+        let headers: [HPACKHeader]
+        if metadata.count == 0, let common = Self.commonResponseHeaders[stream.framer.compression] {
+            headers = common
+        } else {
+            let head = GRPCResponseHead(encoding: stream.framer.compression, acceptEncodings: GRPCMessageCompression.all, metadata: metadata)
+            headers = hpack(try head.headers())
+        }
+        try session.sendResponseHeaders(streamID: stream.streamID, headers: headers, endStream: false)
         stream.headersSent = true
     }
+
+    /// Response headers without custom metadata, built once per encoding (most calls send these).
+    private static let commonResponseHeaders: [GRPCMessageCompression: [HPACKHeader]] = {
+        var table: [GRPCMessageCompression: [HPACKHeader]] = [:]
+        for encoding in GRPCMessageCompression.all {
+            let head = GRPCResponseHead(encoding: encoding, acceptEncodings: GRPCMessageCompression.all)
+            if let fields = try? head.headers() { table[encoding] = fields.map { HPACKHeader(name: $0.name, value: $0.value) } }
+        }
+        return table
+    }()
+
+    /// The trailers of a successful call without trailing metadata.
+    private static let okTrailers = GRPCTrailers().headers().map { HPACKHeader(name: $0.name, value: $0.value) }
 
     /// Ends a stream when its handler returns: trailers after a body, or a Trailers-Only response.
     private func complete(_ streamID: Int32, error: RPCError?) {
@@ -257,8 +278,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         stream.deadlineTimer?.cancel()
         stream.failWriters(RPCError(code: .cancelled, message: "the call has ended"))
         guard session.isStreamOpen(streamID) else { return }
+        let trailingMetadata = stream.response.trailingMetadata
+        if error == nil, trailingMetadata.count == 0, stream.headersSent {
+            try? session.finish(streamID: streamID, trailers: Self.okTrailers)
+            scheduleFlush()
+            return
+        }
         var trailers = error.map(GRPCTrailers.init(error:)) ?? GRPCTrailers()
-        for (key, value) in stream.response.trailingMetadata {
+        for (key, value) in trailingMetadata {
             switch value {
             case .string(let text): trailers.metadata.addString(text, forKey: key)
             case .binary(let bytes): trailers.metadata.addBinary(bytes, forKey: key)

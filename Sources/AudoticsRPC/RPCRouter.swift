@@ -8,7 +8,21 @@ public struct RPCRouter: Sendable {
     /// A handler on encoded messages: reads requests, writes responses, throws `RPCError` to fail.
     public typealias Handler = @Sendable (RPCAsyncSequence<[UInt8]>, RPCWriter<[UInt8]>, ServerContext) async throws -> Void
 
-    private var handlers: [String: (method: MethodDescriptor, handler: Handler)] = [:]
+    /// A unary handler on encoded messages: one request in, one response out. Transports use it
+    /// instead of the stream handler when they have the whole request (no stream machinery per call).
+    public typealias UnaryHandler = @Sendable ([UInt8], ServerContext) async throws -> [UInt8]
+
+    /// How a method is served.
+    public struct Route: Sendable {
+        /// The method.
+        public let method: MethodDescriptor
+        /// The handler on streams of encoded messages; always present.
+        public let handler: Handler
+        /// For unary methods without interceptors, the faster one-in-one-out form of the same handler.
+        public let unary: UnaryHandler?
+    }
+
+    private var handlers: [String: Route] = [:]
     /// Limits applied to every decoded request.
     public var decodingOptions: DecodingOptions
 
@@ -30,7 +44,8 @@ public struct RPCRouter: Sendable {
     /// Puts `interceptors` (the first one outermost) in front of every registered handler.
     public mutating func intercept(with interceptors: [any ServerInterceptor]) {
         for (path, entry) in handlers {
-            handlers[path] = (entry.method, Self.intercepted(entry.handler, by: interceptors))
+            // Interceptors work on streams, so intercepted unary methods give up the unary fast path.
+            handlers[path] = Route(method: entry.method, handler: Self.intercepted(entry.handler, by: interceptors), unary: nil)
         }
     }
 
@@ -39,12 +54,17 @@ public struct RPCRouter: Sendable {
 
     /// The handler for an HTTP/2 `:path`, or `nil` when no service implements it.
     public func handler(forPath path: String) -> (method: MethodDescriptor, handler: Handler)? {
+        handlers[path].map { ($0.method, $0.handler) }
+    }
+
+    /// The route for an HTTP/2 `:path`, or `nil` when no service implements it.
+    public func route(forPath path: String) -> Route? {
         handlers[path]
     }
 
     /// Registers a handler on encoded messages, replacing any handler for the same method.
     public mutating func register(_ method: MethodDescriptor, handler: @escaping Handler) {
-        handlers[method.path] = (method, handler)
+        handlers[method.path] = Route(method: method, handler: handler, unary: nil)
     }
 
     /// Registers a unary method.
@@ -55,6 +75,10 @@ public struct RPCRouter: Sendable {
         register(method) { requests, responses, context in
             let request = try await Self.single(requests, Request.self, options: options, method: method)
             try await responses.write(body(request, context).serializedBytes())
+        }
+        let streaming = handlers[method.path]!.handler
+        handlers[method.path] = Route(method: method, handler: streaming) { bytes, context in
+            try await body(Self.decode(bytes, Request.self, options: options), context).serializedBytes()
         }
     }
 

@@ -125,7 +125,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             guard let stream = streams[streamID] else { return }
             if let failure = stream.receive(bytes) { fail(streamID, failure) }
         case let .endStream(streamID):
-            streams[streamID]?.finishRequests()
+            guard let stream = streams[streamID] else { return }
+            stream.finishRequests()
+            if stream.isUnary { startUnary(stream) }
         case let .streamClosed(streamID, _):
             streams.removeValue(forKey: streamID)?.cancel()
             if countedStreams.remove(streamID) != nil {
@@ -157,21 +159,31 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             respondTrailersOnly(streamID, error.responseHeaders())
             return
         }
-        guard let (method, handler) = router.handler(forPath: head.path) else {
+        guard let route = router.route(forPath: head.path) else {
             let error = RPCError(code: .unimplemented, message: "method \(head.path) is not implemented by this server")
             respondTrailersOnly(streamID, GRPCTrailers(error: error).trailersOnlyHeaders())
             return
         }
+        let method = route.method
         let deadline = head.timeout.map { ContinuousClock.now + $0 }
         let serverContext = ServerContext(method: method, metadata: head.metadata, deadline: deadline, peer: peer)
         let stream = ServerStream(
             streamID: streamID, response: serverContext.response, requestEncoding: head.encoding,
             responseEncoding: head.encoding.isCompressing
                 ? head.encoding : (head.acceptEncodings.contains(.gzip) ? .gzip : .identity),
-            maxMessageBytes: configuration.maxReceiveMessageBytes)
+            maxMessageBytes: configuration.maxReceiveMessageBytes, unary: route.unary != nil)
         streams[streamID] = stream
-        if endStream { stream.finishRequests() }
-        start(stream, handler: handler, context: serverContext)
+        if let unary = route.unary {
+            // Unary fast path: collect the request, then run the handler once, without request streams.
+            stream.pendingUnary = (unary, serverContext)
+            if endStream {
+                stream.finishRequests()
+                startUnary(stream)
+            }
+        } else {
+            if endStream { stream.finishRequests() }
+            start(stream, handler: route.handler, context: serverContext)
+        }
         if let timeout = head.timeout, let eventLoop = context?.eventLoop {
             let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
             stream.deadlineTimer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
@@ -184,7 +196,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard let eventLoop = context?.eventLoop, let executor else { return }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let streamID = stream.streamID
-        let requests = stream.requests
+        guard let requests = stream.requests else { return }
         let writer = RPCWriter<[UInt8]> { bytes in
             if eventLoop.inEventLoop {
                 if let drained = try loopBound.value.write(streamID, bytes) { try await drained.get() }
@@ -217,6 +229,55 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
             eventLoop.execute { loopBound.value.complete(streamID, error: outcome) }
         }
+    }
+
+    /// Runs a unary call's handler on the whole request, then sends the response and status together.
+    private func startUnary(_ stream: ServerStream) {
+        guard let (handler, serverContext) = stream.pendingUnary, let eventLoop = context?.eventLoop, let executor else { return }
+        stream.pendingUnary = nil
+        let streamID = stream.streamID
+        if let error = stream.unaryError {
+            complete(streamID, error: error)
+            return
+        }
+        guard stream.unaryRequests.count == 1 else {
+            let count = stream.unaryRequests.count
+            complete(streamID, error: RPCError(
+                code: .unimplemented, message: "\(serverContext.method) expects exactly one request message, got \(count)"))
+            return
+        }
+        let request = stream.unaryRequests[0]
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        stream.task = Task(executorPreference: executor) {
+            do {
+                let response: [UInt8]
+                if let deadline = serverContext.deadline {
+                    response = try await RPCDeadline.$current.withValue(deadline) { try await handler(request, serverContext) }
+                } else {
+                    response = try await handler(request, serverContext)
+                }
+                eventLoop.execute { loopBound.value.finishUnary(streamID, response: response) }
+            } catch {
+                let outcome: RPCError
+                switch error {
+                case let error as RPCError: outcome = error
+                case is CancellationError: outcome = RPCError(code: .cancelled, message: "the call was cancelled")
+                default: outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
+                }
+                eventLoop.execute { loopBound.value.complete(streamID, error: outcome) }
+            }
+        }
+    }
+
+    /// Sends a unary call's response message, then its status.
+    private func finishUnary(_ streamID: Int32, response: [UInt8]) {
+        do {
+            _ = try write(streamID, response)
+        } catch {
+            complete(streamID, error: error as? RPCError ?? RPCError(code: .internal, message: "cannot send the response"))
+            return
+        }
+        complete(streamID, error: nil)
     }
 
     // MARK: Responses
@@ -420,7 +481,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func schedule(after delay: Duration, _ body: @escaping (ServerConnectionHandler) -> Void) -> Scheduled<Void>? {
         guard let eventLoop = context?.eventLoop else { return nil }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        return eventLoop.scheduleTask(in: TimeAmount(delay)) { body(loopBound.value) }
+        let action = NIOLoopBound(body, eventLoop: eventLoop)
+        return eventLoop.scheduleTask(in: TimeAmount(delay)) { action.value(loopBound.value) }
     }
 }
 

@@ -5,9 +5,13 @@ import NIOCore
 /// the handler task, and the state of the response.
 final class ServerStream {
     let streamID: Int32
-    /// The request messages, as the handler reads them.
-    let requests: RPCAsyncSequence<[UInt8]>
-    private let input: AsyncThrowingStream<[UInt8], any Error>.Continuation
+    /// The request messages, as a streaming handler reads them (`nil` for a unary call).
+    let requests: RPCAsyncSequence<[UInt8]>?
+    private let input: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    /// A unary call's request messages, collected until the client half-closes.
+    private(set) var unaryRequests: [[UInt8]] = []
+    /// Whether this is a unary call served without a request stream.
+    var isUnary: Bool { input == nil }
     private var deframer: GRPCMessageDeframer
     /// How the client compresses its messages.
     let requestEncoding: GRPCMessageCompression
@@ -22,12 +26,16 @@ final class ServerStream {
     var task: Task<Void, Never>?
     /// Fires when the client's deadline passes.
     var deadlineTimer: Scheduled<Void>?
+    /// A unary call's handler and context, waiting for the whole request.
+    var pendingUnary: (handler: RPCRouter.UnaryHandler, context: ServerContext)?
+    /// Why a unary call's request could not be read, if it could not.
+    private(set) var unaryError: RPCError?
     /// The handler's writes waiting for the stream's queued responses to drain (back-pressure).
     var writeWaiters: [EventLoopPromise<Void>] = []
 
     init(
         streamID: Int32, response: ServerResponseOptions, requestEncoding: GRPCMessageCompression,
-        responseEncoding: GRPCMessageCompression, maxMessageBytes: Int
+        responseEncoding: GRPCMessageCompression, maxMessageBytes: Int, unary: Bool = false
     ) {
         self.streamID = streamID
         self.response = response
@@ -35,9 +43,19 @@ final class ServerStream {
         self.maxMessageBytes = maxMessageBytes
         self.framer = GRPCMessageFramer(compression: responseEncoding)
         deframer = GRPCMessageDeframer(maxMessageBytes: maxMessageBytes)
-        let (stream, input) = AsyncThrowingStream.makeStream(of: [UInt8].self)
-        self.input = input
-        requests = RPCAsyncSequence(wrapping: stream)
+        if unary {
+            input = nil
+            requests = nil
+        } else {
+            let (stream, input) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+            self.input = input
+            requests = RPCAsyncSequence(wrapping: stream)
+        }
+    }
+
+    /// Hands one decoded request message on.
+    private func deliver(_ message: [UInt8]) {
+        if let input { input.yield(message) } else { unaryRequests.append(message) }
     }
 
     /// Adds DATA bytes; complete messages go to the handler. Returns the error that fails the call, if any.
@@ -45,11 +63,11 @@ final class ServerStream {
         deframer.append(contentsOf: bytes)
         do {
             while let message = try deframer.next() {
-                input.yield(try requestEncoding.payload(of: message, limit: maxMessageBytes))
+                deliver(try requestEncoding.payload(of: message, limit: maxMessageBytes))
             }
             return nil
         } catch {
-            input.finish(throwing: error)
+            input?.finish(throwing: error)
             return error
         }
     }
@@ -59,11 +77,12 @@ final class ServerStream {
         deframer.finish()
         do {
             while let message = try deframer.next() {
-                input.yield(try requestEncoding.payload(of: message, limit: maxMessageBytes))
+                deliver(try requestEncoding.payload(of: message, limit: maxMessageBytes))
             }
-            input.finish()
+            input?.finish()
         } catch {
-            input.finish(throwing: error)
+            input?.finish(throwing: error)
+            unaryError = error
         }
     }
 
@@ -71,7 +90,7 @@ final class ServerStream {
     func cancel() {
         deadlineTimer?.cancel()
         let closed = RPCError(code: .cancelled, message: "the stream was closed")
-        input.finish(throwing: closed)
+        input?.finish(throwing: closed)
         failWriters(closed)
         task?.cancel()
     }

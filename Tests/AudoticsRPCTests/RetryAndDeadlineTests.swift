@@ -92,9 +92,9 @@ struct RetryAndDeadlineTests {
         let front = TestServiceClient(
             transport: InProcessTransport(router: RPCRouter(services: [ForwardingService(inner: innerClient)])))
         let started = ContinuousClock.now
-        _ = try await front.unaryCall(SimpleRequest(), options: CallOptions(timeout: .seconds(2)))
+        _ = try await front.unaryCall(SimpleRequest(), options: CallOptions(timeout: .seconds(60)))
         let inherited = try #require(inner.observedDeadline.withLock { $0 })
-        #expect(inherited <= started + .seconds(2) + .milliseconds(20), "no later than the outer deadline")
-        #expect(inherited > started + .seconds(1))
+        #expect(inherited <= started + .seconds(60) + .milliseconds(20), "no later than the outer deadline")
+        #expect(inherited > started + .seconds(30), "the inner call got what was left, not some default")
     }
 }

@@ -169,9 +169,11 @@ let package = Package(
         ),
 
         // MARK: Tests.
+        // What several test modules share: running the Python peers in Tests/Peers, temporary folders.
+        .target(name: "AudoticsTestSupport", path: "Tests/AudoticsTestSupport", swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsProtobufTests",
-            dependencies: ["AudoticsProtobuf", "AudoticsConformanceAPI", "AudoticsWellKnownTypes", "AudoticsAPI"],
+            dependencies: ["AudoticsTestSupport", "AudoticsProtobuf", "AudoticsConformanceAPI", "AudoticsWellKnownTypes", "AudoticsAPI"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -192,18 +194,18 @@ let package = Package(
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsTransportTests",
-            dependencies: ["AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2"],
+            dependencies: ["AudoticsTestSupport", "AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsHealthTests",
-            dependencies: ["AudoticsHealth", "AudoticsHealthAPI", "AudoticsRPC", "AudoticsTransport"],
+            dependencies: ["AudoticsTestSupport", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsRPC", "AudoticsTransport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "AudoticsReflectionTests",
-            dependencies: [
+            dependencies: ["AudoticsTestSupport", 
                 "AudoticsReflection", "AudoticsReflectionAPI", "AudoticsReflectionV1AlphaAPI", "AudoticsRPC", "AudoticsProtobuf",
                 "AudoticsHealth", "AudoticsHealthAPI", "AudoticsInterop", "AudoticsInteropAPI", "AudoticsAPI",
                 "AudoticsTransport",

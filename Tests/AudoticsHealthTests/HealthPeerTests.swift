@@ -1,3 +1,4 @@
+import AudoticsTestSupport
 import AudoticsHealth
 import AudoticsRPC
 import AudoticsTransport

@@ -1,5 +1,6 @@
 import AudoticsConformanceAPI
 import AudoticsProtobuf
+import AudoticsTestSupport
 import Foundation
 import Testing
 
@@ -33,59 +34,4 @@ struct PythonPeerTests {
         let decoded = try M(serializedBytes: bytes)
         #expect(decoded == expected, "case \(name)")
     }
-}
-
-/// Runs the Python peers in Tests/Peers with the test virtualenv's interpreter.
-enum PythonPeer {
-    struct Output {
-        var status: Int32
-        var text: String
-    }
-
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    /// The interpreter: `AUDOTICS_PYTHON` (set by tools/test), else the repository's `.venv`.
-    static func python() throws -> String {
-        if let configured = ProcessInfo.processInfo.environment["AUDOTICS_PYTHON"], !configured.isEmpty {
-            return configured
-        }
-        let venv = repository.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: venv) else {
-            throw PeerError(message: "no Python peer environment: run the tests with tools/test (it creates .venv)")
-        }
-        return venv
-    }
-
-    static func run(_ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try python())
-        var arguments = arguments
-        arguments[0] = repository.appendingPathComponent("Tests/Peers/" + arguments[0]).path
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, text: String(decoding: data, as: UTF8.self))
-    }
-
-    struct PeerError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-}
-
-/// A temporary folder removed when the value is dropped.
-final class TemporaryFolder {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "audotics-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

@@ -1,3 +1,4 @@
+import AudoticsTestSupport
 import AudoticsAPI
 import AudoticsHealth
 import AudoticsHealthAPI

@@ -1,3 +1,4 @@
+import AudoticsTestSupport
 import AudoticsRPC
 import AudoticsTransport
 import Testing

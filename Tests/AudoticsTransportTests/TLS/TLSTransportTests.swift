@@ -1,3 +1,4 @@
+import AudoticsTestSupport
 import AudoticsInterop
 import AudoticsInteropAPI
 import AudoticsRPC

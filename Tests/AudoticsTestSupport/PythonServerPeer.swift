@@ -2,9 +2,9 @@ import Foundation
 
 /// A long-running Python peer from Tests/Peers (a server): started with the test virtualenv's interpreter, its
 /// port read from the first line it prints, stopped by closing its stdin and terminating it.
-final class PythonServerPeer: Sendable {
+public final class PythonServerPeer: Sendable {
     /// The port the peer listens on.
-    let port: Int
+    public let port: Int
     private let process: Process
     private let stdin: Pipe
 
@@ -15,7 +15,7 @@ final class PythonServerPeer: Sendable {
     }
 
     /// Starts `script` with `arguments` and waits (off the cooperative pool) until it prints its port.
-    static func start(_ script: String, _ arguments: [String] = []) async throws -> PythonServerPeer {
+    public static func start(_ script: String, _ arguments: [String] = []) async throws -> PythonServerPeer {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result { try startBlocking(script, arguments) })
@@ -24,11 +24,7 @@ final class PythonServerPeer: Sendable {
     }
 
     private static func startBlocking(_ script: String, _ arguments: [String]) throws -> PythonServerPeer {
-        let process = Process()
-        let configured = ProcessInfo.processInfo.environment["AUDOTICS_PYTHON"] ?? ""
-        process.executableURL = URL(
-            fileURLWithPath: configured.isEmpty ? PythonPeer.repository.appendingPathComponent(".venv/bin/python").path : configured)
-        process.arguments = [PythonPeer.repository.appendingPathComponent("Tests/Peers/" + script).path] + arguments
+        let process = try PythonPeer.process(script, arguments)
         let stdout = Pipe()
         let stdin = Pipe()
         process.standardOutput = stdout
@@ -50,7 +46,7 @@ final class PythonServerPeer: Sendable {
     }
 
     /// Stops the peer and waits for it to exit.
-    func stop() async {
+    public func stop() async {
         let process = self.process
         let stdin = self.stdin
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -63,8 +59,9 @@ final class PythonServerPeer: Sendable {
         }
     }
 
-    struct PeerFailed: Error, CustomStringConvertible {
+    /// The peer did not announce its port.
+    public struct PeerFailed: Error, CustomStringConvertible {
         var output: String
-        var description: String { "the Python peer did not print its port: \(output)" }
+        public var description: String { "the Python peer did not print its port: \(output)" }
     }
 }

@@ -67,6 +67,16 @@ public struct RPCRouter: Sendable {
         handlers[method.path] = Route(method: method, handler: handler, unary: nil)
     }
 
+    /// Registers a unary method on encoded messages: `body` gets the request's bytes and returns the
+    /// response's (for proxies and byte-level services; generated services use the typed form).
+    public mutating func registerUnary(_ method: MethodDescriptor, encoded body: @escaping UnaryHandler) {
+        register(method) { requests, responses, context in
+            let request = try await MessageStreams.single(requests, method: method, role: "request", violation: .unimplemented)
+            try await responses.write(body(request, context))
+        }
+        handlers[method.path] = Route(method: method, handler: handlers[method.path]!.handler, unary: body)
+    }
+
     /// Registers a unary method.
     public mutating func registerUnary<Request: ProtobufMessage, Response: ProtobufMessage>(
         _ method: MethodDescriptor, _ body: @escaping @Sendable (Request, ServerContext) async throws -> Response

@@ -154,3 +154,15 @@ struct InProcessTransportTests {
         #expect(RPCRouter(services: [EchoTestService()]).methods.count == 8)
     }
 }
+
+@Suite("byte-level unary registration")
+struct EncodedUnaryTests {
+    @Test("a unary method registered on encoded messages serves typed clients")
+    func encodedUnary() async throws {
+        var router = RPCRouter()
+        router.registerUnary(TestService.Method.emptyCall, encoded: { request, _ in request })
+        #expect(router.route(forPath: TestService.Method.emptyCall.path)?.unary != nil)
+        let client = TestServiceClient(transport: InProcessTransport(router: router))
+        #expect(try await client.emptyCall(Empty()) == Empty())
+    }
+}

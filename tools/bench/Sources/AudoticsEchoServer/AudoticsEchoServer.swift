@@ -18,9 +18,9 @@ public enum AudoticsEchoServer {
         onListening: @Sendable (Int) -> Void
     ) async throws {
         var router = RPCRouter()
-        router.register(MethodDescriptor(service: "bench.Echo", method: "Unary", kind: .unary)) { requests, responses, _ in
-            for try await message in requests { try await responses.write(message) }
+        router.registerUnary(MethodDescriptor(service: "bench.Echo", method: "Unary", kind: .unary)) { request, _ in
             calls.add(1, ordering: .relaxed)
+            return request
         }
         router.register(MethodDescriptor(service: "bench.Echo", method: "Stream", kind: .serverStreaming)) { requests, responses, _ in
             for try await request in requests {

@@ -16,6 +16,7 @@ public struct InteropTestService: TestServiceProtocol {
 
     public func unaryCall(request: SimpleRequest, context: ServerContext) async throws -> SimpleResponse {
         Self.echoMetadata(context)
+        try Self.checkCompressed(expected: request.expectCompressed, context: context)
         if let compressed = request.responseCompressed { context.response.compressMessages = compressed.value }
         try Self.checkStatus(request.responseStatus)
         return .with { $0.payload = try? Self.payload(size: request.responseSize) }
@@ -36,7 +37,10 @@ public struct InteropTestService: TestServiceProtocol {
         requests: RPCAsyncSequence<StreamingInputCallRequest>, context: ServerContext
     ) async throws -> StreamingInputCallResponse {
         var total = 0
-        for try await request in requests { total += request.payload?.body.count ?? 0 }
+        for try await request in requests {
+            try Self.checkCompressed(expected: request.expectCompressed, context: context)
+            total += request.payload?.body.count ?? 0
+        }
         return .with { $0.aggregatedPayloadSize = Int32(clamping: total) }
     }
 
@@ -82,7 +86,12 @@ public struct InteropTestService: TestServiceProtocol {
         for parameters in request.responseParameters {
             if parameters.intervalUs > 0 { try await Task.sleep(for: .microseconds(Int(parameters.intervalUs))) }
             let payload = try payload(size: parameters.size)
-            try await responses.write(.with { $0.payload = payload })
+            if let compressed = parameters.compressed {
+                // server_compressed_streaming: each response says whether it is compressed.
+                try await responses.write(.with { $0.payload = payload }, compress: compressed.value)
+            } else {
+                try await responses.write(.with { $0.payload = payload })
+            }
         }
     }
 
@@ -92,6 +101,13 @@ public struct InteropTestService: TestServiceProtocol {
             throw RPCError(code: .invalidArgument, message: "response size \(size) is outside 0...\(maxResponseSize)")
         }
         return .with { $0.body = [UInt8](repeating: 0, count: Int(size)) }
+    }
+
+    /// The `client_compressed_*` cases: a request with `expect_compressed` set must have arrived compressed,
+    /// otherwise the call fails with INVALID_ARGUMENT (which is also how clients probe for the feature).
+    static func checkCompressed(expected: BoolValue?, context: ServerContext) throws(RPCError) {
+        guard expected?.value == true, !context.requestMessageCompressed else { return }
+        throw RPCError(code: .invalidArgument, message: "expected a compressed request message, got an uncompressed one")
     }
 
     /// Fails with the status the request asks to be echoed, if any.

@@ -11,6 +11,11 @@ public struct ServerContext: Sendable {
     /// Response metadata and compression the handler may set.
     public let response: ServerResponseOptions
 
+    /// Whether the request message the handler read last arrived compressed: for a unary or server-streaming
+    /// call, its one request; for a streaming call, the message the request sequence returned last. Lets a
+    /// service insist on compression (the interop cases' `expect_compressed`).
+    public var requestMessageCompressed: Bool { response.requestMessageCompressed }
+
     /// Creates a context.
     public init(method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil, peer: String) {
         self.method = method

@@ -11,6 +11,7 @@ public final class ServerResponseOptions: Sendable {
         var initialMetadata: Metadata = [:]
         var trailingMetadata: Metadata = [:]
         var compressMessages: Bool?
+        var requestMessageCompressed = false
     }
 
     private let state = Mutex(State())
@@ -35,5 +36,12 @@ public final class ServerResponseOptions: Sendable {
     public var compressMessages: Bool? {
         get { state.withLock { $0.compressMessages } }
         set { state.withLock { $0.compressMessages = newValue } }
+    }
+
+    /// Whether the request message the handler read last arrived compressed (its Compressed-Flag was set).
+    /// Transports set it as they hand each message over; handlers read it through `ServerContext`.
+    package var requestMessageCompressed: Bool {
+        get { state.withLock { $0.requestMessageCompressed } }
+        set { state.withLock { $0.requestMessageCompressed = newValue } }
     }
 }

@@ -3,7 +3,7 @@
 
     interop_client.py --port N [--tls-ca FILE --server-host-override NAME] [--cases a,b,...]
 
-Implements the cases of grpc/grpc doc/interop-test-descriptions.md that the server supports so far,
+Implements the cases of grpc/grpc doc/interop-test-descriptions.md that a TestService server must pass,
 prints one line per case and a closing 'N passed, M failed' line, and exits 1 on any failure.
 Stubs are generated at run time with grpc_tools.protoc from proto/grpc/testing/.
 """
@@ -139,6 +139,42 @@ def main():
                                           compression=grpc.Compression.NoCompression, timeout=10)
                 assert len(response.payload.body) == 314159
 
+        def client_compressed_unary():
+            def call(compression, expect):
+                return stub.UnaryCall(m.SimpleRequest(response_size=314159, payload=m.Payload(body=bytes(271828)),
+                                                      expect_compressed=m.BoolValue(value=expect)),
+                                      compression=compression, timeout=10)
+            try:  # the feature probe: an uncompressed request that claims to be compressed
+                call(grpc.Compression.NoCompression, True)
+                raise AssertionError("the probe succeeded")
+            except grpc.RpcError as error:
+                assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, (error.code(), error.details())
+            assert len(call(grpc.Compression.Gzip, True).payload.body) == 314159
+            assert len(call(grpc.Compression.NoCompression, False).payload.body) == 314159
+
+        def client_compressed_streaming():
+            try:  # the feature probe
+                stub.StreamingInputCall(iter([m.StreamingInputCallRequest(expect_compressed=m.BoolValue(value=True),
+                                                                          payload=m.Payload(body=bytes(27182)))]),
+                                        compression=grpc.Compression.NoCompression, timeout=10)
+                raise AssertionError("the probe succeeded")
+            except grpc.RpcError as error:
+                assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, (error.code(), error.details())
+            # grpcio's Python API compresses every message of a call (it has no per-message switch), so the
+            # second message, which the description sends uncompressed, arrives compressed as well; the server
+            # only checks messages that claim to be compressed.
+            requests = [m.StreamingInputCallRequest(expect_compressed=m.BoolValue(value=True), payload=m.Payload(body=bytes(27182))),
+                        m.StreamingInputCallRequest(expect_compressed=m.BoolValue(value=False), payload=m.Payload(body=bytes(45904)))]
+            response = stub.StreamingInputCall(iter(requests), compression=grpc.Compression.Gzip, timeout=10)
+            assert response.aggregated_payload_size == 73086, response
+
+        def server_compressed_streaming():
+            request = m.StreamingOutputCallRequest(response_parameters=[
+                m.ResponseParameters(compressed=m.BoolValue(value=True), size=31415),
+                m.ResponseParameters(compressed=m.BoolValue(value=False), size=92653)])
+            got = [len(r.payload.body) for r in stub.StreamingOutputCall(request, timeout=10)]
+            assert got == [31415, 92653], got
+
         def unimplemented_method():
             try:
                 stub.UnimplementedCall(empty_pb2.Empty(), timeout=10)
@@ -186,6 +222,7 @@ def main():
         cases = {k: v for k, v in cases.items() if k in (
             "empty_unary", "large_unary", "client_streaming", "server_streaming", "ping_pong", "empty_stream",
             "status_code_and_message", "special_status_message", "custom_metadata", "server_compressed_unary",
+            "client_compressed_unary", "client_compressed_streaming", "server_compressed_streaming",
             "unimplemented_method", "unimplemented_service",
             "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server")}
         selected = [c for c in args.cases.split(",") if c] or list(cases)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gRPC interop server (Python grpcio): grpc.testing.TestService for our client to call.
 
-    interop_server.py [--port N] [--host 127.0.0.1]
+    interop_server.py [--port N] [--host 127.0.0.1] [--tls-cert FILE --tls-key FILE]
 
 Implements the server behaviour of grpc/grpc doc/interop-test-descriptions.md: payloads of the requested
 sizes, streamed responses with their intervals, echoed status codes and messages, echoed
@@ -95,13 +95,20 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
         empty_pb2, messages_pb2, test_pb2_grpc = load_stubs(folder)
         server = grpc.server(futures.ThreadPoolExecutor(max_workers=64))
         test_pb2_grpc.add_TestServiceServicer_to_server(make_servicer(messages_pb2, empty_pb2, test_pb2_grpc), server)
-        port = server.add_insecure_port(f"{args.host}:{args.port}")
+        if args.tls_cert:
+            with open(args.tls_cert, "rb") as cert, open(args.tls_key, "rb") as key:
+                credentials = grpc.ssl_server_credentials([(key.read(), cert.read())])
+            port = server.add_secure_port(f"{args.host}:{args.port}", credentials)
+        else:
+            port = server.add_insecure_port(f"{args.host}:{args.port}")
         server.start()
         print(port, flush=True)
 

@@ -10,14 +10,17 @@ struct ClientCall: Sendable {
     let handler: NIOLoopBound<ClientConnectionHandler>
     /// The connection's event loop as a task executor: the call's tasks prefer it, so hops are rare.
     let executor: EventLoopTaskExecutor
+    /// Frames request messages, compressing them with the call's `grpc-encoding`.
+    let framer: GRPCMessageFramer
 
     private var eventLoop: any EventLoop { executor.eventLoop }
 
-    /// Frames and sends one request message; suspends while the server's flow-control window is closed.
-    func write(_ message: [UInt8]) async throws {
+    /// Frames and sends one request message (compressed with the call's encoding unless `compress` is false);
+    /// suspends while the server's flow-control window is closed.
+    func write(_ message: [UInt8], compress: Bool? = nil) async throws {
         var framed: [UInt8] = []
         framed.reserveCapacity(GRPCMessageDeframer.prefixLength + message.count)
-        try GRPCMessageFramer.append(message, compressed: false, into: &framed)
+        try framer.append(message, compress: compress ?? true, into: &framed)
         let handler = self.handler
         let streamID = self.streamID
         let sent: EventLoopFuture<Void>

@@ -82,7 +82,9 @@ final class ClientConnection: Identifiable, Sendable {
                     }
                 }
             }
-            return ClientCall(streamID: stream.streamID, responses: stream.responses, handler: handler, executor: self.executor)
+            return ClientCall(
+                streamID: stream.streamID, responses: stream.responses, handler: handler, executor: self.executor,
+                framer: GRPCMessageFramer(compression: options.compression))
         }
         if eventLoop.inEventLoop { return try open() }
         return try await eventLoop.submit(open).get()

@@ -122,7 +122,7 @@ public final class GRPCChannel: ClientTransport {
             let head = GRPCRequestHead(
                 descriptor: method, scheme: configuration.security.scheme,
                 authority: configuration.authority ?? connection.endpoint.description, timeout: timeout,
-                metadata: options.metadata)
+                encoding: options.compression, metadata: options.metadata)
             let headers = try head.headers()
             do {
                 return try await connection.openCall(headers: headers, deadline: deadline, options: options)
@@ -177,7 +177,7 @@ public final class GRPCChannel: ClientTransport {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    try await requests(RPCWriter { try await call.write($0) })
+                    try await requests(RPCWriter(compressing: { try await call.write($0, compress: $1) }))
                     call.finishRequests()
                 } catch {
                     // No-op if the call already ended (then writes fail because of it).

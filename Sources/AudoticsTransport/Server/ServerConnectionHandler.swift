@@ -197,19 +197,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let streamID = stream.streamID
         guard let requests = stream.requests else { return }
-        let writer = RPCWriter<[UInt8]> { bytes in
+        let writer = RPCWriter<[UInt8]>(compressing: { bytes, compress in
             if eventLoop.inEventLoop {
-                if let drained = try loopBound.value.write(streamID, bytes) { try await drained.get() }
+                if let drained = try loopBound.value.write(streamID, bytes, compress: compress) { try await drained.get() }
             } else {
                 try await eventLoop.flatSubmit {
                     do {
-                        return try loopBound.value.write(streamID, bytes) ?? eventLoop.makeSucceededVoidFuture()
+                        return try loopBound.value.write(streamID, bytes, compress: compress) ?? eventLoop.makeSucceededVoidFuture()
                     } catch {
                         return eventLoop.makeFailedFuture(error)
                     }
                 }.get()
             }
-        }
+        })
         stream.task = Task(executorPreference: executor) {
             let outcome: RPCError?
             do {
@@ -247,6 +247,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             return
         }
         let request = stream.unaryRequests[0]
+        if stream.unaryRequestCompressed { serverContext.response.requestMessageCompressed = true }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         stream.task = Task(executorPreference: executor) {
             do {
@@ -285,7 +286,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Sends one response message, with the response headers first if none were sent yet. Returns a future
     /// to wait for when the stream's queue is over `sendBufferLimit` (it completes once the queue drained
     /// below the limit, or fails when the stream ends), `nil` when the writer may go on at once.
-    private func write(_ streamID: Int32, _ message: [UInt8]) throws -> EventLoopFuture<Void>? {
+    private func write(_ streamID: Int32, _ message: [UInt8], compress: Bool? = nil) throws -> EventLoopFuture<Void>? {
         guard let stream = streams[streamID], session.isStreamOpen(streamID) else {
             throw RPCError(code: .cancelled, message: "the stream is closed")
         }
@@ -294,7 +295,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         var framed: [UInt8] = []
         framed.reserveCapacity(message.count + 5)
-        let compress = stream.response.compressMessages ?? stream.requestEncoding.isCompressing
+        let compress = compress ?? stream.response.compressMessages ?? stream.requestEncoding.isCompressing
         try stream.framer.append(message, compress: compress, into: &framed)
         try session.sendData(streamID: streamID, bytes: framed)
         scheduleFlush()

@@ -7,9 +7,11 @@ final class ServerStream {
     let streamID: Int32
     /// The request messages, as a streaming handler reads them (`nil` for a unary call).
     let requests: RPCAsyncSequence<[UInt8]>?
-    private let input: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+    private let input: AsyncThrowingStream<ReceivedMessage, any Error>.Continuation?
     /// A unary call's request messages, collected until the client half-closes.
     private(set) var unaryRequests: [[UInt8]] = []
+    /// Whether a unary call's (last) request message arrived compressed.
+    private(set) var unaryRequestCompressed = false
     /// Whether this is a unary call served without a request stream.
     var isUnary: Bool { input == nil }
     private var deframer: GRPCMessageDeframer
@@ -47,15 +49,33 @@ final class ServerStream {
             input = nil
             requests = nil
         } else {
-            let (stream, input) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+            let (stream, input) = AsyncThrowingStream.makeStream(of: ReceivedMessage.self)
             self.input = input
-            requests = RPCAsyncSequence(wrapping: stream)
+            // As the handler reads each message, `ServerContext.requestMessageCompressed` tells how it arrived.
+            requests = RPCAsyncSequence(wrapping: stream).map { [response] message in
+                if message.compressed != response.requestMessageCompressed {
+                    response.requestMessageCompressed = message.compressed
+                }
+                return message.bytes
+            }
         }
     }
 
+    /// A request message on its way to a streaming handler, with its Compressed-Flag.
+    struct ReceivedMessage: Sendable {
+        var bytes: [UInt8]
+        var compressed: Bool
+    }
+
     /// Hands one decoded request message on.
-    private func deliver(_ message: [UInt8]) {
-        if let input { input.yield(message) } else { unaryRequests.append(message) }
+    private func deliver(_ message: GRPCMessageDeframer.Message) throws(RPCError) {
+        let bytes = try requestEncoding.payload(of: message, limit: maxMessageBytes)
+        if let input {
+            input.yield(ReceivedMessage(bytes: bytes, compressed: message.compressed))
+        } else {
+            unaryRequests.append(bytes)
+            unaryRequestCompressed = message.compressed
+        }
     }
 
     /// Adds DATA bytes; complete messages go to the handler. Returns the error that fails the call, if any.
@@ -63,7 +83,7 @@ final class ServerStream {
         deframer.append(contentsOf: bytes)
         do {
             while let message = try deframer.next() {
-                deliver(try requestEncoding.payload(of: message, limit: maxMessageBytes))
+                try deliver(message)
             }
             return nil
         } catch {
@@ -77,7 +97,7 @@ final class ServerStream {
         deframer.finish()
         do {
             while let message = try deframer.next() {
-                deliver(try requestEncoding.payload(of: message, limit: maxMessageBytes))
+                try deliver(message)
             }
             input?.finish()
         } catch {

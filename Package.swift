@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "AudoticsTransport",
             dependencies: [
-                "AudoticsRPC", "AudoticsHTTP2", "AudoticsTLS", "AudoticsProtobuf",
+                "AudoticsRPC", "AudoticsHTTP2", "AudoticsTLS", "AudoticsProtobuf", "AudoticsHealthAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -194,7 +194,10 @@ let package = Package(
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsTransportTests",
-            dependencies: ["AudoticsTestSupport", "AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2"],
+            dependencies: [
+                "AudoticsTestSupport", "AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2",
+                "AudoticsHealth",
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),

@@ -7,6 +7,10 @@ import AudoticsRPC
 /// lazily, on the first call that needs them; calls are spread round robin over the ready ones. A call that finds
 /// no ready connection waits while an endpoint is connecting, and otherwise fails fast with UNAVAILABLE unless it
 /// asked to wait for readiness. Waiters are woken on every change and pick again.
+///
+/// With health checking, a ready connection also needs its server to report the service SERVING before calls
+/// use it: until the first report the endpoint counts as still connecting, and while it reports anything else
+/// calls go to the other endpoints (or fail with UNAVAILABLE when none serves).
 struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
     /// Where one endpoint stands.
     enum EndpointState {
@@ -25,6 +29,9 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
     private(set) var states: [EndpointState]
     /// Consecutive failed connection attempts per endpoint (reset by a successful one).
     private(set) var failures: [Int]
+    /// Whether each endpoint's ready connection serves, as health checking reports it: `nil` until the first
+    /// report (without health checking, `true` as soon as it connects).
+    private(set) var serving: [Bool?]
     private var nextIndex = 0
     private var waiters: [UInt64: Waiter] = [:]
     /// Calls given up (cancelled, deadline passed) before they registered as waiters.
@@ -36,6 +43,7 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
     init(endpointCount: Int) {
         states = Array(repeating: .idle, count: endpointCount)
         failures = Array(repeating: 0, count: endpointCount)
+        serving = Array(repeating: nil, count: endpointCount)
     }
 
     static var closedError: RPCError { RPCError(code: .unavailable, message: "the channel is closed") }
@@ -54,12 +62,18 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
         }
         for offset in states.indices {
             let index = (nextIndex + offset) % states.count
-            if case .ready(let connection) = states[index] {
+            if case .ready(let connection) = states[index], serving[index] == true {
                 nextIndex = (index + 1) % states.count
                 return (.use(connection), connect)
             }
         }
-        let connecting = states.contains { if case .connecting = $0 { true } else { false } }
+        let connecting = states.indices.contains { index in
+            switch states[index] {
+            case .connecting: true
+            case .ready: serving[index] == nil
+            default: false
+            }
+        }
         if connecting || waitForReady {
             waiters[waiterID] = waiter
             return (nil, connect)
@@ -82,12 +96,20 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
     }
 
     /// A connection attempt succeeded. Returns the waiters to wake, and whether the connection must be closed
-    /// instead (the channel closed meanwhile).
-    mutating func connected(_ index: Int, _ connection: Connection) -> (wake: [Waiter], close: Bool) {
+    /// instead (the channel closed meanwhile). With `healthChecked`, calls wait for its first health report.
+    mutating func connected(_ index: Int, _ connection: Connection, healthChecked: Bool = false) -> (wake: [Waiter], close: Bool) {
         guard !isClosed, case .connecting = states[index] else { return ([], true) }
         states[index] = .ready(connection)
+        serving[index] = healthChecked ? nil : true
         failures[index] = 0
         return (takeWaiters(), false)
+    }
+
+    /// Health checking reported whether connection `id` of endpoint `index` serves. Returns the waiters to wake.
+    mutating func healthChanged(_ index: Int, id: Connection.ID, serving isServing: Bool) -> [Waiter] {
+        guard !isClosed, case .ready(let current) = states[index], current.id == id, serving[index] != isServing else { return [] }
+        serving[index] = isServing
+        return takeWaiters()
     }
 
     /// A connection attempt failed. Returns the waiters to wake and the number of consecutive failures, from which
@@ -115,6 +137,7 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
     /// now (calls are waiting).
     mutating func connectionLost(_ index: Int, id: Connection.ID) -> Bool {
         guard !isClosed, case .ready(let current) = states[index], current.id == id else { return false }
+        serving[index] = nil
         if waiters.isEmpty {
             states[index] = .idle
             return false
@@ -146,6 +169,9 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
     private var lastError: RPCError {
         for state in states {
             if case .backingOff(let error) = state { return error }
+        }
+        if serving.contains(false) {
+            return RPCError(code: .unavailable, message: "no endpoint is serving: health checking reports NOT_SERVING")
         }
         return RPCError(code: .unavailable, message: "no connection is available")
     }

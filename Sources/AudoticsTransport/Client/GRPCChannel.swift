@@ -1,3 +1,4 @@
+import AudoticsHealthAPI
 public import AudoticsRPC
 public import NIOCore
 import NIOPosix
@@ -17,6 +18,10 @@ import Synchronization
 /// responses (a caller that stops reading stops the server). The call's tasks prefer the connection's event loop
 /// as their executor, like server handlers: keep `onResponse` and `requests` free of blocking work.
 ///
+/// With `GRPCChannelConfiguration.healthCheckService`, each connection watches the server's health
+/// (`grpc.health.v1.Health/Watch`, as gRPC's client-side health checking does) and calls only go to endpoints
+/// whose server reports the service SERVING.
+///
 /// Close the channel with `close(gracePeriod:)` (or run it with `run()` and cancel that): calls in flight finish,
 /// new ones fail with UNAVAILABLE.
 public final class GRPCChannel: ClientTransport {
@@ -28,6 +33,8 @@ public final class GRPCChannel: ClientTransport {
     private typealias StateMachine = ChannelStateMachine<ClientConnection, CheckedContinuation<ChannelPickOutcome<ClientConnection>, Never>>
     private let state: Mutex<StateMachine>
     private let nextID = Atomic<UInt64>(1)
+    /// The health-watching task of each connection (with health checking), by connection ID.
+    private let healthTasks = Mutex<[UInt64: Task<Void, Never>]>([:])
 
     /// Creates a channel to one server; nothing connects until the first call.
     public convenience init(
@@ -54,6 +61,7 @@ public final class GRPCChannel: ClientTransport {
         // Connections hold the channel weakly; without it nobody would ever close them.
         let (_, connections) = state.withLock { $0.close() }
         for connection in connections { connection.forceClose() }
+        for task in healthTasks.withLock({ $0.values }) { task.cancel() }
     }
 
     public func call<Result>(
@@ -78,6 +86,8 @@ public final class GRPCChannel: ClientTransport {
     public func close(gracePeriod: Duration? = nil) async {
         let (waiters, connections) = state.withLock { $0.close() }
         for waiter in waiters { waiter.resume(returning: .retry) }
+        // Health watches never end on their own: stop them, or draining connections would wait for them.
+        for task in healthTasks.withLock({ tasks in defer { tasks.removeAll() }; return tasks.values }) { task.cancel() }
         for connection in connections { connection.beginDraining() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -170,7 +180,7 @@ public final class GRPCChannel: ClientTransport {
     }
 
     /// Runs a call on its stream: requests written by a child task, responses read by `onResponse`.
-    private static func run<Result>(
+    static func run<Result>(
         _ call: ClientCall, requests: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
         onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
     ) async throws -> Result {
@@ -212,8 +222,12 @@ public final class GRPCChannel: ClientTransport {
             }
             switch result {
             case .success(let connection):
-                let (waiters, close) = self.state.withLock { $0.connected(index, connection) }
+                let healthService = self.configuration.healthCheckService
+                let (waiters, close) = self.state.withLock {
+                    $0.connected(index, connection, healthChecked: healthService != nil)
+                }
                 if close { connection.beginDraining() }
+                if !close, let healthService { self.watchHealth(of: connection, service: healthService) }
                 for waiter in waiters { waiter.resume(returning: .retry) }
                 // It may have closed before it was recorded as ready.
                 if !connection.channel.isActive { self.connectionLost(index, id: id) }
@@ -234,6 +248,79 @@ public final class GRPCChannel: ClientTransport {
     }
 
     private func connectionLost(_ index: Int, id: UInt64) {
+        healthTasks.withLock { $0.removeValue(forKey: id) }?.cancel()
         if state.withLock({ $0.connectionLost(index, id: id) }) { startConnecting(index) }
+    }
+
+    // MARK: Health checking
+
+    /// Watches the health of `service` on `connection` for as long as the connection lives, telling the state
+    /// machine whether the endpoint serves (gRFC A17: UNIMPLEMENTED means the server has no Health service and
+    /// counts as serving; a watch that ends otherwise counts as not serving until a new watch, started after a
+    /// backoff delay, reports again).
+    private func watchHealth(of connection: ClientConnection, service: String) {
+        let configuration = self.configuration
+        let index = connection.endpointIndex
+        let id = connection.id
+        let task = Task(executorPreference: connection.executor) { [weak self] in
+            let client = HealthClient(transport: PinnedConnectionTransport(connection: connection, configuration: configuration))
+            var failures = 0
+            while !Task.isCancelled, connection.channel.isActive {
+                do {
+                    try await client.watch(.with { $0.service = service }) { responses in
+                        for try await response in responses {
+                            failures = 0
+                            self?.healthChanged(index, id: id, serving: response.status == .serving)
+                        }
+                    }
+                } catch let error as RPCError where error.code == .unimplemented {
+                    self?.healthChanged(index, id: id, serving: true)
+                    return
+                } catch {
+                    // Reported below as not serving; the next attempt waits for the backoff delay.
+                }
+                guard !Task.isCancelled, connection.channel.isActive else { return }
+                self?.healthChanged(index, id: id, serving: false)
+                failures += 1
+                try? await Task.sleep(for: configuration.backoff.delay(afterFailures: failures))
+            }
+        }
+        healthTasks.withLock { $0[id] = task }
+        // The connection may have gone (and been forgotten) before the task was recorded.
+        if !connection.channel.isActive { connectionLost(index, id: id) }
+    }
+
+    private func healthChanged(_ index: Int, id: UInt64, serving: Bool) {
+        for waiter in state.withLock({ $0.healthChanged(index, id: id, serving: serving) }) { waiter.resume(returning: .retry) }
+    }
+}
+
+/// Runs calls on one connection of a channel, outside its round robin: health checking watches each
+/// connection through it.
+private struct PinnedConnectionTransport: ClientTransport {
+    let connection: ClientConnection
+    let configuration: GRPCChannelConfiguration
+
+    func call<Result>(
+        method: MethodDescriptor,
+        options: CallOptions,
+        requests: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        let head = GRPCRequestHead(
+            descriptor: method, scheme: configuration.security.scheme,
+            authority: configuration.authority ?? connection.endpoint.description, encoding: options.compression,
+            metadata: options.metadata)
+        let call: ClientCall
+        do {
+            call = try await connection.openCall(headers: try head.headers(), deadline: nil, options: options)
+        } catch is ConnectionUnusable {
+            throw RPCError(code: .unavailable, message: "the connection to \(connection.endpoint) takes no new calls")
+        }
+        return try await withTaskCancellationHandler {
+            try await GRPCChannel.run(call, requests: requests, onResponse: onResponse)
+        } onCancel: {
+            call.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+        }
     }
 }

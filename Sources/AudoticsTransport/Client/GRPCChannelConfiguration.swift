@@ -2,7 +2,7 @@ public import AudoticsHTTP2
 
 /// How a channel connects and what it accepts.
 public struct GRPCChannelConfiguration: Sendable {
-    /// Transport security of every connection (plaintext h2c only, for now).
+    /// Transport security of every connection: TLS, or plaintext h2c when asked for.
     public var security: ChannelSecurity
     /// HTTP/2 settings this client announces: windows, frame and header list sizes.
     public var http2: HTTP2Settings
@@ -12,16 +12,23 @@ public struct GRPCChannelConfiguration: Sendable {
     public var connectTimeout: Duration
     /// The `:authority` of every call; `nil` uses the endpoint's `host:port`.
     public var authority: String?
+    /// Client-side health checking: when set, each connection watches this service's state with
+    /// `grpc.health.v1.Health/Watch`, and calls only go to endpoints that report SERVING ("" is the server as a
+    /// whole). A server without the Health service (UNIMPLEMENTED) counts as serving. `nil`, the default, uses
+    /// every connected endpoint.
+    public var healthCheckService: String?
 
     /// Creates a configuration.
     public init(
         security: ChannelSecurity = .plaintext, http2: HTTP2Settings = HTTP2Settings(),
-        backoff: ConnectionBackoff = ConnectionBackoff(), connectTimeout: Duration = .seconds(20), authority: String? = nil
+        backoff: ConnectionBackoff = ConnectionBackoff(), connectTimeout: Duration = .seconds(20), authority: String? = nil,
+        healthCheckService: String? = nil
     ) {
         self.security = security
         self.http2 = http2
         self.backoff = backoff
         self.connectTimeout = connectTimeout
         self.authority = authority
+        self.healthCheckService = healthCheckService
     }
 }

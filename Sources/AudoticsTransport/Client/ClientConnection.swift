@@ -33,6 +33,7 @@ final class ClientConnection: Identifiable, Sendable {
     ) -> EventLoopFuture<ClientConnection> {
         let settings = configuration.http2
         let security = configuration.security
+        let keepalive = configuration.keepalive
         return ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout.timeAmount)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -46,7 +47,8 @@ final class ClientConnection: Identifiable, Sendable {
                         try channel.pipeline.syncOperations.addHandler(TLSChannelHandler(engine: engine))
                     }
                     try channel.pipeline.syncOperations.addHandler(
-                        ClientConnectionHandler(settings: settings, eventLoop: channel.eventLoop, onEvent: onEvent))
+                        ClientConnectionHandler(
+                            settings: settings, keepalive: keepalive, eventLoop: channel.eventLoop, onEvent: onEvent))
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)

@@ -38,9 +38,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Whether new calls are refused (GOAWAY either way); the connection closes once its calls are done.
     private(set) var isDraining = false
     private var isClosed = false
+    private let keepalive: ClientKeepalive?
+    private var keepaliveTimer: Scheduled<Void>?
+    /// Closes the connection unless the last PING is acknowledged first.
+    private var keepaliveDeadline: Scheduled<Void>?
 
-    init(settings: HTTP2Settings, eventLoop: any EventLoop, onEvent: @escaping @Sendable (Event) -> Void) throws {
+    init(
+        settings: HTTP2Settings, keepalive: ClientKeepalive? = nil, eventLoop: any EventLoop,
+        onEvent: @escaping @Sendable (Event) -> Void
+    ) throws {
         session = try HTTP2Session(role: .client, settings: settings)
+        self.keepalive = keepalive
         self.eventLoop = eventLoop
         self.onEvent = onEvent
     }
@@ -56,6 +64,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         flush()  // the connection preface and SETTINGS
+        armKeepalive()
         context.fireChannelActive()
     }
 
@@ -85,6 +94,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
+        keepaliveTimer?.cancel()
+        keepaliveDeadline?.cancel()
         isDraining = true
         let lost = RPCError(code: .unavailable, message: "the connection to the server closed")
         for streamID in Array(streams.keys) { complete(streamID, error: lost, reset: false) }
@@ -237,7 +248,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             complete(
                 streamID, error: RPCError(code: .internal, message: "the response headers are larger than the limit"),
                 reset: true)
-        case .pingAcknowledged, .pingReceived:
+        case .pingAcknowledged:
+            keepaliveDeadline?.cancel()
+            keepaliveDeadline = nil
+        case .pingReceived:
             break
         }
     }
@@ -296,6 +310,40 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         // Streams that closed as their last frame went out.
         for event in session.takePendingEvents() { handle(event) }
         releaseWriters()
+        // nghttp2 is done with the connection: GOAWAY both ways with no stream left, or a protocol error made it
+        // queue GOAWAY (`mem_recv` reports that as success), just written. Close now, after the write.
+        if !session.wantsRead && !session.wantsWrite { context.close(promise: nil) }
+    }
+
+    // MARK: Keepalive
+
+    /// Every keepalive interval: a PING (while calls are active, or always if permitted), and the connection
+    /// closes unless it is acknowledged within the timeout.
+    private func armKeepalive() {
+        guard let keepalive else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        keepaliveTimer = eventLoop.scheduleTask(in: keepalive.interval.timeAmount) {
+            loopBound.value.keepaliveTick(keepalive)
+        }
+    }
+
+    private func keepaliveTick(_ keepalive: ClientKeepalive) {
+        guard !isClosed else { return }
+        if keepaliveDeadline == nil, !streams.isEmpty || keepalive.permitWithoutCalls {
+            try? session.sendPing()
+            scheduleFlush()
+            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+            keepaliveDeadline = eventLoop.scheduleTask(in: keepalive.timeout.timeAmount) {
+                loopBound.value.keepaliveExpired()
+            }
+        }
+        armKeepalive()
+    }
+
+    /// No acknowledgement in time: the connection is dead. Its calls fail with UNAVAILABLE when it closes.
+    private func keepaliveExpired() {
+        keepaliveDeadline = nil
+        context?.close(promise: nil)
     }
 
     /// Resumes writers whose stream's queue drained below the limit.

@@ -17,12 +17,15 @@ public struct GRPCChannelConfiguration: Sendable {
     /// whole). A server without the Health service (UNIMPLEMENTED) counts as serving. `nil`, the default, uses
     /// every connected endpoint.
     public var healthCheckService: String?
+    /// Keepalive pings that detect a dead connection (a server gone without closing, a broken network path);
+    /// `nil`, the default, sends none.
+    public var keepalive: ClientKeepalive?
 
     /// Creates a configuration.
     public init(
         security: ChannelSecurity = .plaintext, http2: HTTP2Settings = HTTP2Settings(),
         backoff: ConnectionBackoff = ConnectionBackoff(), connectTimeout: Duration = .seconds(20), authority: String? = nil,
-        healthCheckService: String? = nil
+        healthCheckService: String? = nil, keepalive: ClientKeepalive? = nil
     ) {
         self.security = security
         self.http2 = http2
@@ -30,5 +33,28 @@ public struct GRPCChannelConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.authority = authority
         self.healthCheckService = healthCheckService
+        self.keepalive = keepalive
+    }
+}
+
+/// Client keepalive (gRPC's `GRPC_ARG_KEEPALIVE_TIME_MS`, `_TIMEOUT_MS` and `_PERMIT_WITHOUT_CALLS`): a PING every
+/// `interval`, and a connection whose PING is not acknowledged within `timeout` is closed (its calls fail with
+/// UNAVAILABLE; the next call reconnects).
+///
+/// Servers limit how often they accept pings (ours: once per 5 minutes without calls by default, and they end
+/// abusive connections with ENHANCE_YOUR_CALM), so keep `interval` long, or ping only while calls are active.
+public struct ClientKeepalive: Hashable, Sendable {
+    /// The time between pings.
+    public var interval: Duration
+    /// How long an acknowledgement may take before the connection counts as dead.
+    public var timeout: Duration
+    /// Whether to ping while no call is active (otherwise idle connections are not pinged).
+    public var permitWithoutCalls: Bool
+
+    /// Creates a keepalive policy.
+    public init(interval: Duration, timeout: Duration = .seconds(20), permitWithoutCalls: Bool = false) {
+        self.interval = interval
+        self.timeout = timeout
+        self.permitWithoutCalls = permitWithoutCalls
     }
 }

@@ -31,6 +31,12 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
         entries.append((key.lowercased(), .string(value)))
     }
 
+    /// Appends a value whose key the caller already checked (lower-case, `-bin` for binary values).
+    mutating func appendValidated(key: String, value: Value) {
+        if entries.isEmpty { entries.reserveCapacity(4) }
+        entries.append((key, value))
+    }
+
     /// Appends a binary value; the key must end in `-bin`.
     public mutating func addBinary(_ value: [UInt8], forKey key: String) {
         precondition(key.lowercased().hasSuffix("-bin"), "binary metadata keys end in -bin")

@@ -21,7 +21,11 @@ private func onBeginHeaders(
     _ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ userData: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue) else { return 0 }
-    HTTP2Session.from(userData).incomingHeaders[frame.pointee.hd.stream_id] = ([], 0)
+    let owner = HTTP2Session.from(userData)
+    owner.incomingHeaderStream = frame.pointee.hd.stream_id
+    owner.incomingHeaders = []
+    owner.incomingHeaders.reserveCapacity(12)
+    owner.incomingHeaderSize = 0
     return 0
 }
 
@@ -32,21 +36,19 @@ private func onHeader(
     guard let frame, let name, let value else { return 0 }
     let owner = HTTP2Session.from(userData)
     let streamID = frame.pointee.hd.stream_id
-    guard var block = owner.incomingHeaders[streamID] else { return 0 }
-    block.size += nameLength + valueLength + 32
-    if block.size > Int(owner.settings.maxHeaderListSize) {
-        owner.incomingHeaders[streamID] = nil
-        owner.oversizedHeaderStreams.insert(streamID)
+    guard streamID == owner.incomingHeaderStream else { return 0 }
+    owner.incomingHeaderSize += nameLength + valueLength + 32
+    if owner.incomingHeaderSize > Int(owner.settings.maxHeaderListSize) {
+        owner.incomingHeaderStream = 0
+        owner.incomingHeaders = []
         owner.events.append(.headerListTooLarge(streamID: streamID))
         // Resets the stream (nghttp2 answers RST_STREAM INTERNAL_ERROR) and skips the rest of the block.
         return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
     }
-    block.headers.append(
-        HPACKHeader(
-            name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-            value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
-            isSensitive: flags & UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue) != 0))
-    owner.incomingHeaders[streamID] = block
+    let (nameString, valueString) = owner.headerStrings.strings(
+        name: UnsafeBufferPointer(start: name, count: nameLength), value: UnsafeBufferPointer(start: value, count: valueLength))
+    owner.incomingHeaders.append(
+        HPACKHeader(name: nameString, value: valueString, isSensitive: flags & UInt8(NGHTTP2_NV_FLAG_NO_INDEX.rawValue) != 0))
     return 0
 }
 
@@ -59,8 +61,11 @@ private func onFrameReceived(
     let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
     switch UInt32(header.type) {
     case NGHTTP2_HEADERS.rawValue:
-        guard let block = owner.incomingHeaders.removeValue(forKey: header.stream_id) else { return 0 }
-        owner.events.append(.headers(streamID: header.stream_id, headers: block.headers, endStream: endStream))
+        guard owner.incomingHeaderStream == header.stream_id else { return 0 }
+        owner.incomingHeaderStream = 0
+        let headers = owner.incomingHeaders
+        owner.incomingHeaders = []
+        owner.events.append(.headers(streamID: header.stream_id, headers: headers, endStream: endStream))
     case NGHTTP2_DATA.rawValue:
         if endStream { owner.events.append(.endStream(streamID: header.stream_id)) }
     case NGHTTP2_GOAWAY.rawValue:
@@ -87,8 +92,10 @@ private func onStreamClose(
 ) -> Int32 {
     let owner = HTTP2Session.from(userData)
     owner.outbound[streamID] = nil
-    owner.incomingHeaders[streamID] = nil
-    owner.oversizedHeaderStreams.remove(streamID)
+    if owner.incomingHeaderStream == streamID {
+        owner.incomingHeaderStream = 0
+        owner.incomingHeaders = []
+    }
     owner.events.append(.streamClosed(streamID: streamID, errorCode: errorCode))
     return 0
 }

@@ -30,10 +30,14 @@ public final class HTTP2Session {
     var session: OpaquePointer?
     /// Events collected by the callbacks during one `receive`.
     var events: [HTTP2Event] = []
-    /// Header blocks being received, by stream, with their RFC 7540 size so far.
-    var incomingHeaders: [Int32: (headers: [HPACKHeader], size: Int)] = [:]
-    /// Streams whose header block went over the limit; their remaining fields are ignored.
-    var oversizedHeaderStreams: Set<Int32> = []
+    /// The stream whose header block is being received (0: none). HTTP/2 sends a header block (HEADERS and its
+    /// CONTINUATIONs) without interleaving anything else, so one block at a time is all there is.
+    var incomingHeaderStream: Int32 = 0
+    /// The fields of that block so far, and their RFC 7540 size.
+    var incomingHeaders: [HPACKHeader] = []
+    var incomingHeaderSize = 0
+    /// Makes Strings of received names and values, reusing the common ones.
+    var headerStrings = HeaderStrings()
     /// Body queues of streams we send on, by stream.
     var outbound: [Int32: OutboundStream] = [:]
 

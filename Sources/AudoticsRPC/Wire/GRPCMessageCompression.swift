@@ -26,6 +26,13 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
 
     /// Looks up an algorithm by its `grpc-encoding` name (case-insensitive); `nil` for an unsupported one.
     public init?(name: some StringProtocol) {
+        // The exact lower-case names first: no allocation for what every peer sends.
+        switch name {
+        case "identity": self = .identity; return
+        case "gzip": self = .gzip; return
+        case "deflate": self = .deflate; return
+        default: break
+        }
         switch name.lowercased() {
         case "identity": self = .identity
         case "gzip": self = .gzip
@@ -49,6 +56,9 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
     /// The `grpc-encoding` name.
     public var description: String { name }
 
+    /// What gRPC implementations usually send in `grpc-accept-encoding` (grpc-core and this one).
+    private static let commonAcceptEncoding = "identity,deflate,gzip"
+
     /// The `grpc-accept-encoding` value listing `compressions`, for example `identity,deflate,gzip`.
     public static func acceptEncodingValue(_ compressions: [GRPCMessageCompression]) -> String {
         compressions.map(\.name).joined(separator: ",")
@@ -57,6 +67,7 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
     /// The supported algorithms named in `grpc-accept-encoding` values (comma-separated, possibly repeated
     /// headers), in order, without duplicates; unknown names are skipped.
     public static func parseAcceptEncoding(_ values: [String]) -> [GRPCMessageCompression] {
+        if values.count == 1, values[0] == commonAcceptEncoding { return all }
         var result: [GRPCMessageCompression] = []
         for value in values {
             for token in value.split(separator: ",") {

@@ -63,16 +63,20 @@ public enum GRPCMetadataCoding {
     public static func decode(_ headers: [(name: String, value: String)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in headers {
-            guard isValidKey(name), !isReserved(name) else { continue }
+            // Valid keys are lower-case already: they go in as they are.
+            guard !isReserved(name), isValidKey(name) else { continue }
             if name.hasSuffix("-bin") {
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     guard let bytes = Base64.decode(part.trimmingASCIIWhitespace()) else { continue }
-                    metadata.addBinary(bytes, forKey: name)
+                    metadata.appendValidated(key: name, value: .binary(bytes))
                 }
-            } else {
+            } else if value.hasSurroundingASCIIWhitespace {
                 let trimmed = value.trimmingASCIIWhitespace()
                 guard !trimmed.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { continue }
-                metadata.addString(String(trimmed), forKey: name)
+                metadata.appendValidated(key: name, value: .string(String(trimmed)))
+            } else {
+                guard !value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { continue }
+                metadata.appendValidated(key: name, value: .string(value))
             }
         }
         return metadata
@@ -87,7 +91,9 @@ public enum GRPCMetadataCoding {
 
     /// Whether a header name belongs to HTTP/2 or the gRPC runtime rather than to custom metadata.
     public static func isReserved(_ name: String) -> Bool {
-        if name.hasPrefix(":") || name.hasPrefix("grpc-") { return true }
+        let utf8 = name.utf8
+        if utf8.first == UInt8(ascii: ":") { return true }
+        if utf8.first == UInt8(ascii: "g"), utf8.starts(with: "grpc-".utf8) { return true }
         switch name {
         case "content-type", "te", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
             return true

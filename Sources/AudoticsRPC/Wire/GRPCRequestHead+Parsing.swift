@@ -39,7 +39,7 @@ extension GRPCRequestHead {
             case "grpc-encoding" where encodingName == nil: encodingName = value
             case "grpc-accept-encoding": acceptValues.append(value)
             case "user-agent" where userAgent == nil: userAgent = value
-            case "te": hasTETrailers = hasTETrailers || value.trimmingASCIIWhitespace() == "trailers"
+            case "te": hasTETrailers = hasTETrailers || value == "trailers" || value.trimmingASCIIWhitespace() == "trailers"
             default: break
             }
         }
@@ -77,7 +77,8 @@ extension GRPCRequestHead {
         }
         var encoding = GRPCMessageCompression.identity
         if let encodingName {
-            let known = GRPCMessageCompression(name: encodingName.trimmingASCIIWhitespace())
+            let known = encodingName.hasSurroundingASCIIWhitespace
+                ? GRPCMessageCompression(name: encodingName.trimmingASCIIWhitespace()) : GRPCMessageCompression(name: encodingName)
             if let known, known == .identity || supportedEncodings.contains(known) {
                 encoding = known
             } else {
@@ -106,11 +107,14 @@ extension GRPCRequestHead {
     }
 
     /// Splits `/service/method` into its two non-empty parts; `nil` for any other shape.
-    private static func parsePath(_ path: String) -> (Substring, Substring)? {
-        guard path.hasPrefix("/") else { return nil }
-        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        return (parts[0], parts[1])
+    static func parsePath(_ path: String) -> (Substring, Substring)? {
+        let utf8 = path.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return nil }
+        let serviceStart = utf8.index(after: utf8.startIndex)
+        guard let slash = utf8[serviceStart...].firstIndex(of: UInt8(ascii: "/")), slash != serviceStart else { return nil }
+        let methodStart = utf8.index(after: slash)
+        guard methodStart != utf8.endIndex, !utf8[methodStart...].contains(UInt8(ascii: "/")) else { return nil }
+        return (path[serviceStart..<slash], path[methodStart...])
     }
 
     /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.

@@ -151,7 +151,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             idleTimer?.cancel()
             idleTimer = nil
         }
-        let fields = headers.map { (name: $0.name, value: $0.value) }
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(headers.count)
+        var rawPath = ""
+        for header in headers {
+            if rawPath.isEmpty, header.name == ":path" { rawPath = header.value }
+            fields.append((header.name, header.value))
+        }
         let head: GRPCRequestHead
         do {
             head = try GRPCRequestHead(parsing: fields)
@@ -159,7 +165,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             respondTrailersOnly(streamID, error.responseHeaders())
             return
         }
-        guard let route = router.route(forPath: head.path) else {
+        // The head is valid, so `rawPath` (the first `:path`) is `/service/method`, as `head.path` would rebuild it.
+        guard let route = router.route(forPath: rawPath) else {
             let error = RPCError(code: .unimplemented, message: "method \(head.path) is not implemented by this server")
             respondTrailersOnly(streamID, GRPCTrailers(error: error).trailersOnlyHeaders())
             return
@@ -210,7 +217,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 }.get()
             }
         })
-        stream.task = Task(executorPreference: executor) {
+        // Runs inline until the handler first suspends, then on the loop (as for unary calls).
+        stream.task = Task.immediate(executorPreference: executor) {
             let outcome: RPCError?
             do {
                 // Calls the handler makes inherit what is left of this call's deadline.
@@ -249,7 +257,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let request = stream.unaryRequests[0]
         if stream.unaryRequestCompressed { serverContext.response.requestMessageCompressed = true }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        stream.task = Task(executorPreference: executor) {
+        // The handler starts here, on the event loop, and runs inline until it first suspends (a handler that
+        // never does, like an echo, costs no executor hop at all); after a suspension it resumes on the loop.
+        let task = Task.immediate(executorPreference: executor) {
             do {
                 let response: [UInt8]
                 if let deadline = serverContext.deadline {
@@ -257,7 +267,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 } else {
                     response = try await handler(request, serverContext)
                 }
-                eventLoop.execute { loopBound.value.finishUnary(streamID, response: response) }
+                if eventLoop.inEventLoop {
+                    loopBound.value.finishUnary(streamID, response: response)
+                } else {
+                    eventLoop.execute { loopBound.value.finishUnary(streamID, response: response) }
+                }
             } catch {
                 let outcome: RPCError
                 switch error {
@@ -265,9 +279,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 case is CancellationError: outcome = RPCError(code: .cancelled, message: "the call was cancelled")
                 default: outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
                 }
-                eventLoop.execute { loopBound.value.complete(streamID, error: outcome) }
+                if eventLoop.inEventLoop {
+                    loopBound.value.complete(streamID, error: outcome)
+                } else {
+                    eventLoop.execute { loopBound.value.complete(streamID, error: outcome) }
+                }
             }
         }
+        // A handler that finished inline has completed the stream already; only a running one needs its task kept.
+        if streams[streamID] === stream { stream.task = task }
     }
 
     /// Sends a unary call's response message, then its status.

@@ -117,7 +117,7 @@ func readOutboundData(
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
             if let trailers = stream.trailers {
                 flags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-                let status = withNameValuePairs(trailers) { nghttp2_submit_trailer(session, streamID, $0, $1) }
+                let status = trailers.withNameValuePairs { nghttp2_submit_trailer(session, streamID, $0, $1) }
                 if status != 0 { return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue) }
             }
         } else if written == 0 {

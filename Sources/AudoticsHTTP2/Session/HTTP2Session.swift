@@ -165,6 +165,22 @@ public final class HTTP2Session {
         }
     }
 
+    /// Sends response headers prepared once (see `sendResponseHeaders(streamID:headers:endStream:)`).
+    public func sendResponseHeaders(streamID: Int32, prepared: PreparedHeaders, endStream: Bool) throws(HTTP2Error) {
+        if endStream {
+            let status = prepared.withNameValuePairs { nghttp2_submit_response(session, streamID, $0, $1, nil) }
+            try Self.check(Int(status), "sending response headers")
+            return
+        }
+        outbound[streamID] = OutboundStream()
+        var provider = dataProvider()
+        let status = prepared.withNameValuePairs { nghttp2_submit_response(session, streamID, $0, $1, &provider) }
+        if status != 0 {
+            outbound[streamID] = nil
+            throw NGHTTP2Status.error(Int(status), operation: "sending response headers")
+        }
+    }
+
     /// Opens a stream with request headers (client) and returns its ID; the body follows through
     /// `sendData` and `finish`.
     public func sendRequest(headers: [HPACKHeader]) throws(HTTP2Error) -> Int32 {
@@ -186,10 +202,15 @@ public final class HTTP2Session {
 
     /// Ends our side of a stream after the queued body, with trailers (gRPC status) or without.
     public func finish(streamID: Int32, trailers: [HPACKHeader]? = nil) throws(HTTP2Error) {
+        try finish(streamID: streamID, preparedTrailers: trailers.map(PreparedHeaders.init))
+    }
+
+    /// Ends our side of a stream after the queued body, with trailers prepared once (or none).
+    public func finish(streamID: Int32, preparedTrailers: PreparedHeaders?) throws(HTTP2Error) {
         guard let stream = outbound[streamID], !stream.isFinished else {
             throw HTTP2Error(code: .invalidState, message: "stream \(streamID) is not open for sending")
         }
-        stream.finish(trailers: trailers)
+        stream.finish(trailers: preparedTrailers)
         resume(streamID, stream)
     }
 

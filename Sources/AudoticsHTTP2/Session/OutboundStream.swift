@@ -9,7 +9,7 @@ final class OutboundStream {
     /// Whether no more data will be queued.
     private(set) var isFinished = false
     /// Trailers to send after the body, if any.
-    private(set) var trailers: [HPACKHeader]?
+    private(set) var trailers: PreparedHeaders?
     /// Whether the provider told nghttp2 to wait (it must be resumed when data arrives).
     var isDeferred = false
 
@@ -19,7 +19,7 @@ final class OutboundStream {
         bufferedBytes += bytes.count
     }
 
-    func finish(trailers: [HPACKHeader]?) {
+    func finish(trailers: PreparedHeaders?) {
         isFinished = true
         self.trailers = trailers
     }

@@ -62,24 +62,27 @@ public enum GRPCMetadataCoding {
     /// values dropped, `-bin` values base64-decoded (padded or not, `,`-separated). Never fails.
     public static func decode(_ headers: [(name: String, value: String)]) -> Metadata {
         var metadata = Metadata()
-        for (name, value) in headers {
-            // Valid keys are lower-case already: they go in as they are.
-            guard !isReserved(name), isValidKey(name) else { continue }
-            if name.hasSuffix("-bin") {
-                for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                    guard let bytes = Base64.decode(part.trimmingASCIIWhitespace()) else { continue }
-                    metadata.appendValidated(key: name, value: .binary(bytes))
-                }
-            } else if value.hasSurroundingASCIIWhitespace {
-                let trimmed = value.trimmingASCIIWhitespace()
-                guard !trimmed.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { continue }
-                metadata.appendValidated(key: name, value: .string(String(trimmed)))
-            } else {
-                guard !value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { continue }
-                metadata.appendValidated(key: name, value: .string(value))
-            }
-        }
+        for (name, value) in headers { decode(name: name, value: value, into: &metadata) }
         return metadata
+    }
+
+    /// Adds one received field to `metadata` if it is custom metadata (see `decode(_:)`).
+    static func decode(name: String, value: String, into metadata: inout Metadata) {
+        // Valid keys are lower-case already: they go in as they are.
+        guard !isReserved(name), isValidKey(name) else { return }
+        if name.hasSuffix("-bin") {
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let bytes = Base64.decode(part.trimmingASCIIWhitespace()) else { continue }
+                metadata.appendValidated(key: name, value: .binary(bytes))
+            }
+        } else if value.hasSurroundingASCIIWhitespace {
+            let trimmed = value.trimmingASCIIWhitespace()
+            guard !trimmed.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { return }
+            metadata.appendValidated(key: name, value: .string(String(trimmed)))
+        } else {
+            guard !value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { return }
+            metadata.appendValidated(key: name, value: .string(value))
+        }
     }
 
     /// Whether `key` matches Header-Name: one or more of lower-case a-z, 0-9, `-`, `_`, `.`.

@@ -28,6 +28,9 @@ extension GRPCRequestHead {
         var acceptValues: [String] = []
         var userAgent: String?
         var hasTETrailers = false
+        // Custom metadata is collected in the same pass: fields the switch takes are reserved names (except
+        // user-agent, which is also metadata); every other one goes through the metadata rules.
+        var metadata = Metadata()
         for (name, value) in fields {
             switch name {
             case ":method" where httpMethod == nil: httpMethod = value
@@ -38,9 +41,11 @@ extension GRPCRequestHead {
             case "grpc-timeout" where timeoutValue == nil: timeoutValue = value
             case "grpc-encoding" where encodingName == nil: encodingName = value
             case "grpc-accept-encoding": acceptValues.append(value)
-            case "user-agent" where userAgent == nil: userAgent = value
+            case "user-agent":
+                if userAgent == nil { userAgent = value }
+                GRPCMetadataCoding.decode(name: name, value: value, into: &metadata)
             case "te": hasTETrailers = hasTETrailers || value == "trailers" || value.trimmingASCIIWhitespace() == "trailers"
-            default: break
+            default: GRPCMetadataCoding.decode(name: name, value: value, into: &metadata)
             }
         }
 
@@ -101,7 +106,7 @@ extension GRPCRequestHead {
             encoding: encoding,
             acceptEncodings: GRPCMessageCompression.parseAcceptEncoding(acceptValues),
             userAgent: userAgent,
-            metadata: GRPCMetadataCoding.decode(fields)
+            metadata: metadata
         )
         self.hasTETrailers = hasTETrailers
     }

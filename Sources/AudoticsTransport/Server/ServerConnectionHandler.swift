@@ -330,29 +330,32 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     private func sendResponseHeaders(_ stream: ServerStream) throws {
         let metadata = stream.response.initialMetadata
-        let headers: [HPACKHeader]
-        if metadata.count == 0, let common = Self.commonResponseHeaders[stream.framer.compression] {
-            headers = common
+        if metadata.count == 0 {
+            let compression = stream.framer.compression
+            let common = compression == .identity ? Self.identityResponseHeaders
+                : compression == .gzip ? Self.gzipResponseHeaders : Self.deflateResponseHeaders
+            try session.sendResponseHeaders(streamID: stream.streamID, prepared: common, endStream: false)
         } else {
             let head = GRPCResponseHead(encoding: stream.framer.compression, acceptEncodings: GRPCMessageCompression.all, metadata: metadata)
-            headers = hpack(try head.headers())
+            try session.sendResponseHeaders(streamID: stream.streamID, headers: hpack(try head.headers()), endStream: false)
         }
-        try session.sendResponseHeaders(streamID: stream.streamID, headers: headers, endStream: false)
         stream.headersSent = true
     }
 
     /// Response headers without custom metadata, built once per encoding (most calls send these).
-    private static let commonResponseHeaders: [GRPCMessageCompression: [HPACKHeader]] = {
-        var table: [GRPCMessageCompression: [HPACKHeader]] = [:]
-        for encoding in GRPCMessageCompression.all {
-            let head = GRPCResponseHead(encoding: encoding, acceptEncodings: GRPCMessageCompression.all)
-            if let fields = try? head.headers() { table[encoding] = fields.map { HPACKHeader(name: $0.name, value: $0.value) } }
-        }
-        return table
-    }()
+    private static let identityResponseHeaders = commonResponseHeaders(.identity)
+    private static let gzipResponseHeaders = commonResponseHeaders(.gzip)
+    private static let deflateResponseHeaders = commonResponseHeaders(.deflate)
+
+    private static func commonResponseHeaders(_ encoding: GRPCMessageCompression) -> PreparedHeaders {
+        let head = GRPCResponseHead(encoding: encoding, acceptEncodings: GRPCMessageCompression.all)
+        // A head without metadata always has valid fields.
+        let fields = (try? head.headers()) ?? []
+        return PreparedHeaders(fields.map { HPACKHeader(name: $0.name, value: $0.value) })
+    }
 
     /// The trailers of a successful call without trailing metadata.
-    private static let okTrailers = GRPCTrailers().headers().map { HPACKHeader(name: $0.name, value: $0.value) }
+    private static let okTrailers = PreparedHeaders(GRPCTrailers().headers().map { HPACKHeader(name: $0.name, value: $0.value) })
 
     /// Ends a stream when its handler returns: trailers after a body, or a Trailers-Only response.
     private func complete(_ streamID: Int32, error: RPCError?) {
@@ -362,7 +365,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard session.isStreamOpen(streamID) else { return }
         let trailingMetadata = stream.response.trailingMetadata
         if error == nil, trailingMetadata.count == 0, stream.headersSent {
-            try? session.finish(streamID: streamID, trailers: Self.okTrailers)
+            try? session.finish(streamID: streamID, preparedTrailers: Self.okTrailers)
             scheduleFlush()
             return
         }

@@ -76,20 +76,37 @@ public enum GRPCMetadataCoding {
                 metadata.appendValidated(key: name, value: .binary(bytes))
             }
         } else if value.hasSurroundingASCIIWhitespace {
-            let trimmed = value.trimmingASCIIWhitespace()
-            guard !trimmed.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { return }
-            metadata.appendValidated(key: name, value: .string(String(trimmed)))
+            let trimmed = String(value.trimmingASCIIWhitespace())
+            guard isPrintableASCII(trimmed) else { return }
+            metadata.appendValidated(key: name, value: .string(trimmed))
         } else {
-            guard !value.utf8.contains(where: { $0 < 0x20 || $0 > 0x7E }) else { return }
+            guard isPrintableASCII(value) else { return }
             metadata.appendValidated(key: name, value: .string(value))
         }
     }
 
     /// Whether `key` matches Header-Name: one or more of lower-case a-z, 0-9, `-`, `_`, `.`.
     public static func isValidKey(_ key: String) -> Bool {
-        !key.isEmpty && key.utf8.allSatisfy { byte in
+        !key.isEmpty && allBytes(of: key) { byte in
             (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
         }
+    }
+
+    /// Whether every byte of `text` is printable ASCII (`%x20-7E`).
+    static func isPrintableASCII(_ text: String) -> Bool {
+        allBytes(of: text) { $0 >= 0x20 && $0 <= 0x7E }
+    }
+
+    /// Whether `predicate` holds for every UTF-8 byte of `text`, over its contiguous storage when it has one.
+    @inline(__always)
+    private static func allBytes(of text: String, _ predicate: (UInt8) -> Bool) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            for byte in bytes where !predicate(byte) { return false }
+            return true
+        }) {
+            return result
+        }
+        return text.utf8.allSatisfy(predicate)
     }
 
     /// Whether a header name belongs to HTTP/2 or the gRPC runtime rather than to custom metadata.

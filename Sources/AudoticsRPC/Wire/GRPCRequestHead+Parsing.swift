@@ -18,6 +18,16 @@ extension GRPCRequestHead {
         parsing fields: [(name: String, value: String)],
         supportedEncodings: [GRPCMessageCompression] = GRPCMessageCompression.all
     ) throws(GRPCRequestHeadError) {
+        try self.init(parsingFields: { body in for (name, value) in fields { body(name, value) } }, supportedEncodings: supportedEncodings)
+    }
+
+    /// Validates a request's HEADERS fields like `init(parsing:supportedEncodings:)`, reading them through
+    /// `forEachField`, which calls its argument once per field in order (a transport passes its own header
+    /// storage this way, without building an array of pairs first).
+    public init(
+        parsingFields forEachField: ((_ name: String, _ value: String) -> Void) -> Void,
+        supportedEncodings: [GRPCMessageCompression] = GRPCMessageCompression.all
+    ) throws(GRPCRequestHeadError) {
         var httpMethod: String?
         var scheme: String?
         var path: String?
@@ -31,7 +41,7 @@ extension GRPCRequestHead {
         // Custom metadata is collected in the same pass: fields the switch takes are reserved names (except
         // user-agent, which is also metadata); every other one goes through the metadata rules.
         var metadata = Metadata()
-        for (name, value) in fields {
+        forEachField { name, value in
             switch name {
             case ":method" where httpMethod == nil: httpMethod = value
             case ":scheme" where scheme == nil: scheme = value
@@ -48,6 +58,7 @@ extension GRPCRequestHead {
             default: GRPCMetadataCoding.decode(name: name, value: value, into: &metadata)
             }
         }
+
 
         guard httpMethod == "POST" else {
             throw GRPCRequestHeadError(

@@ -103,6 +103,7 @@ public struct GRPCRequestHead: Hashable, Sendable {
     /// Whether `value` is a gRPC content-type: `application/grpc` alone or followed by `+` or `;` (ASCII
     /// case-insensitive, as media types are). `application/grpc-web` and the like are not.
     public static func isGRPCContentType(_ value: some StringProtocol) -> Bool {
+        if value == defaultContentType { return true }
         let prefix = "application/grpc".utf8
         let utf8 = value.utf8
         guard utf8.count >= prefix.count else { return false }

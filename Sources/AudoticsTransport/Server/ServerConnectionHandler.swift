@@ -37,6 +37,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var ageTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
     private var keepaliveTimer: Scheduled<Void>?
+    /// The route of the last call and its path: the next call most often asks for the same.
+    private var lastRoute: (path: String, route: RPCRouter.Route)?
     private var keepaliveDeadline: Scheduled<Void>?
 
     init(router: RPCRouter, configuration: GRPCServerConfiguration) throws {
@@ -151,22 +153,28 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             idleTimer?.cancel()
             idleTimer = nil
         }
-        var fields: [(name: String, value: String)] = []
-        fields.reserveCapacity(headers.count)
         var rawPath = ""
-        for header in headers {
-            if rawPath.isEmpty, header.name == ":path" { rawPath = header.value }
-            fields.append((header.name, header.value))
-        }
         let head: GRPCRequestHead
         do {
-            head = try GRPCRequestHead(parsing: fields)
+            head = try GRPCRequestHead(parsingFields: { body in
+                for header in headers {
+                    if rawPath.isEmpty, header.name == ":path" { rawPath = header.value }
+                    body(header.name, header.value)
+                }
+            })
         } catch {
             respondTrailersOnly(streamID, error.responseHeaders())
             return
         }
         // The head is valid, so `rawPath` (the first `:path`) is `/service/method`, as `head.path` would rebuild it.
-        guard let route = router.route(forPath: rawPath) else {
+        // Calls usually repeat the path of the previous one (the same String, from nghttp2's header cache).
+        let route: RPCRouter.Route
+        if let last = lastRoute, last.path == rawPath {
+            route = last.route
+        } else if let found = router.route(forPath: rawPath) {
+            route = found
+            lastRoute = (rawPath, found)
+        } else {
             let error = RPCError(code: .unimplemented, message: "method \(head.path) is not implemented by this server")
             respondTrailersOnly(streamID, GRPCTrailers(error: error).trailersOnlyHeaders())
             return

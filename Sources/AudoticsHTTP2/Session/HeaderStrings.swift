@@ -82,9 +82,9 @@ struct HeaderStrings {
     }
 
     private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ string: String) -> Bool {
-        var string = string
-        return string.withUTF8 { utf8 in
-            utf8.count == bytes.count && (bytes.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
-        }
+        guard string.utf8.count == bytes.count else { return false }
+        return string.utf8.withContiguousStorageIfAvailable { utf8 in
+            bytes.isEmpty || memcmp(utf8.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+        } ?? string.utf8.elementsEqual(bytes)
     }
 }

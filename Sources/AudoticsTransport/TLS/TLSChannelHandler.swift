@@ -37,7 +37,9 @@ final class TLSChannelHandler: ChannelDuplexHandler {
             try buffer.withUnsafeReadableBytes { try engine.receive($0) }
             plaintext.removeAll(keepingCapacity: true)
             let result = try engine.readPlaintext(into: &plaintext)
-            writeCiphertext(context: context, flush: true)
+            // Records produced by reading (handshake, key updates, alerts) go out now; usually there are none,
+            // and then there is nothing to flush either.
+            writeCiphertext(context: context, flush: true, flushWhenEmpty: false)
             if engine.isHandshakeComplete && !handshakeReported {
                 handshakeReported = true
                 guard engine.negotiatedALPN == "h2" else {
@@ -84,11 +86,11 @@ final class TLSChannelHandler: ChannelDuplexHandler {
     }
 
     /// Sends whatever records the engine produced.
-    private func writeCiphertext(context: ChannelHandlerContext, flush: Bool) {
+    private func writeCiphertext(context: ChannelHandlerContext, flush: Bool, flushWhenEmpty: Bool = true) {
         ciphertext.removeAll(keepingCapacity: true)
         engine.drainCiphertext(into: &ciphertext)
         guard !ciphertext.isEmpty else {
-            if flush { context.flush() }
+            if flush && flushWhenEmpty { context.flush() }
             return
         }
         let buffer = context.channel.allocator.buffer(bytes: ciphertext)

@@ -28,6 +28,92 @@ extension GRPCRequestHead {
         parsingFields forEachField: ((_ name: String, _ value: String) -> Void) -> Void,
         supportedEncodings: [GRPCMessageCompression] = GRPCMessageCompression.all
     ) throws(GRPCRequestHeadError) {
+        let fields = try ValidatedRequestFields(forEachField, supportedEncodings: supportedEncodings)
+        // Validation checked the path's shape.
+        let (service, method) = Self.parsePath(fields.path) ?? ("", "")
+        self.init(
+            service: String(service),
+            method: String(method),
+            scheme: fields.scheme,
+            authority: fields.authority,
+            timeout: fields.timeout,
+            contentType: fields.contentType,
+            encoding: fields.encoding,
+            acceptEncodings: fields.acceptEncodings,
+            userAgent: fields.userAgent,
+            metadata: fields.metadata
+        )
+        self.hasTETrailers = fields.hasTETrailers
+    }
+
+    /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.
+    static func shownValue(_ value: String?) -> String { shown(value) }
+
+    /// Splits `/service/method` into its two non-empty parts; `nil` for any other shape.
+    static func parsePath(_ path: String) -> (Substring, Substring)? {
+        let utf8 = path.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return nil }
+        let serviceStart = utf8.index(after: utf8.startIndex)
+        guard let slash = utf8[serviceStart...].firstIndex(of: UInt8(ascii: "/")), slash != serviceStart else { return nil }
+        let methodStart = utf8.index(after: slash)
+        guard methodStart != utf8.endIndex, !utf8[methodStart...].contains(UInt8(ascii: "/")) else { return nil }
+        return (path[serviceStart..<slash], path[methodStart...])
+    }
+
+    /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.
+    private static func shown(_ value: String?) -> String {
+        guard let value else { return "(none)" }
+        let printable = value.utf8.prefix(64).map { $0 >= 0x20 && $0 <= 0x7E ? $0 : UInt8(ascii: "?") }
+        return "\"" + String(decoding: printable, as: UTF8.self) + (value.utf8.count > 64 ? "…\"" : "\"")
+    }
+}
+
+/// What a server needs from a request's HEADERS, validated exactly as `GRPCRequestHead(parsing:)` validates them,
+/// without the parts it does not use (the service and method names as separate strings, scheme, authority): the
+/// transport's per-call path.
+public struct GRPCServerRequestHead: Sendable {
+    /// The `:path`, `/<service>/<method>` (validated), for looking up the handler.
+    public var path: String
+    /// The time the call may take (`grpc-timeout`); `nil` for none.
+    public var timeout: Duration?
+    /// The compression of the request messages (`grpc-encoding`).
+    public var encoding: GRPCMessageCompression
+    /// The encodings the client accepts for responses (`grpc-accept-encoding`).
+    public var acceptEncodings: [GRPCMessageCompression]
+    /// Custom metadata (every non-reserved field, `user-agent` included).
+    public var metadata: Metadata
+
+    /// Validates the fields `forEachField` passes (see `GRPCRequestHead(parsingFields:supportedEncodings:)`).
+    public init(
+        parsingFields forEachField: ((_ name: String, _ value: String) -> Void) -> Void,
+        supportedEncodings: [GRPCMessageCompression] = GRPCMessageCompression.all
+    ) throws(GRPCRequestHeadError) {
+        let fields = try ValidatedRequestFields(forEachField, supportedEncodings: supportedEncodings)
+        path = fields.path
+        timeout = fields.timeout
+        encoding = fields.encoding
+        acceptEncodings = fields.acceptEncodings
+        metadata = fields.metadata
+    }
+}
+
+/// One pass over a request's HEADERS fields and their validation, shared by `GRPCRequestHead` and
+/// `GRPCServerRequestHead` (see the order of checks on `GRPCRequestHead.init(parsing:supportedEncodings:)`).
+struct ValidatedRequestFields {
+    var scheme: String
+    var path: String
+    var authority: String?
+    var contentType: String
+    var timeout: Duration?
+    var encoding: GRPCMessageCompression
+    var acceptEncodings: [GRPCMessageCompression]
+    var userAgent: String?
+    var hasTETrailers: Bool
+    var metadata: Metadata
+
+    init(
+        _ forEachField: ((_ name: String, _ value: String) -> Void) -> Void, supportedEncodings: [GRPCMessageCompression]
+    ) throws(GRPCRequestHeadError) {
         var httpMethod: String?
         var scheme: String?
         var path: String?
@@ -62,31 +148,31 @@ extension GRPCRequestHead {
 
         guard httpMethod == "POST" else {
             throw GRPCRequestHeadError(
-                httpStatus: 405, code: .internal, message: "gRPC requires :method POST, not \(Self.shown(httpMethod))"
+                httpStatus: 405, code: .internal, message: "gRPC requires :method POST, not \(GRPCRequestHead.shownValue(httpMethod))"
             )
         }
         guard let scheme, scheme == "http" || scheme == "https" else {
             throw GRPCRequestHeadError(
                 httpStatus: 400, code: .internal,
-                message: "gRPC requires :scheme http or https, not \(Self.shown(scheme))"
+                message: "gRPC requires :scheme http or https, not \(GRPCRequestHead.shownValue(scheme))"
             )
         }
-        guard let contentType, Self.isGRPCContentType(contentType) else {
+        guard let contentType, GRPCRequestHead.isGRPCContentType(contentType) else {
             throw GRPCRequestHeadError(
                 httpStatus: 415, code: .internal,
-                message: "content-type \(Self.shown(contentType)) is not application/grpc"
+                message: "content-type \(GRPCRequestHead.shownValue(contentType)) is not application/grpc"
             )
         }
-        guard let path, let (service, method) = Self.parsePath(path) else {
+        guard let path, GRPCRequestHead.parsePath(path) != nil else {
             throw GRPCRequestHeadError(
-                code: .unimplemented, message: ":path \(Self.shown(path)) is not of the form /service/method"
+                code: .unimplemented, message: ":path \(GRPCRequestHead.shownValue(path)) is not of the form /service/method"
             )
         }
         var timeout: Duration?
         if let timeoutValue {
             guard let parsed = GRPCTimeout(parsing: timeoutValue) else {
                 throw GRPCRequestHeadError(
-                    httpStatus: 400, code: .internal, message: "malformed grpc-timeout \(Self.shown(timeoutValue))"
+                    httpStatus: 400, code: .internal, message: "malformed grpc-timeout \(GRPCRequestHead.shownValue(timeoutValue))"
                 )
             }
             timeout = parsed.duration
@@ -101,42 +187,20 @@ extension GRPCRequestHead {
                 let supported = ([.identity] + supportedEncodings.filter { $0 != .identity }).map(\.name)
                 throw GRPCRequestHeadError(
                     code: .unimplemented,
-                    message: "grpc-encoding \(Self.shown(encodingName)) is not supported (supported: "
+                    message: "grpc-encoding \(GRPCRequestHead.shownValue(encodingName)) is not supported (supported: "
                         + supported.joined(separator: ", ") + ")"
                 )
             }
         }
-
-        self.init(
-            service: String(service),
-            method: String(method),
-            scheme: scheme,
-            authority: authority,
-            timeout: timeout,
-            contentType: contentType,
-            encoding: encoding,
-            acceptEncodings: GRPCMessageCompression.parseAcceptEncoding(acceptValues),
-            userAgent: userAgent,
-            metadata: metadata
-        )
+        self.scheme = scheme
+        self.path = path
+        self.authority = authority
+        self.contentType = contentType
+        self.timeout = timeout
+        self.encoding = encoding
+        self.acceptEncodings = GRPCMessageCompression.parseAcceptEncoding(acceptValues)
+        self.userAgent = userAgent
         self.hasTETrailers = hasTETrailers
-    }
-
-    /// Splits `/service/method` into its two non-empty parts; `nil` for any other shape.
-    static func parsePath(_ path: String) -> (Substring, Substring)? {
-        let utf8 = path.utf8
-        guard utf8.first == UInt8(ascii: "/") else { return nil }
-        let serviceStart = utf8.index(after: utf8.startIndex)
-        guard let slash = utf8[serviceStart...].firstIndex(of: UInt8(ascii: "/")), slash != serviceStart else { return nil }
-        let methodStart = utf8.index(after: slash)
-        guard methodStart != utf8.endIndex, !utf8[methodStart...].contains(UInt8(ascii: "/")) else { return nil }
-        return (path[serviceStart..<slash], path[methodStart...])
-    }
-
-    /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.
-    private static func shown(_ value: String?) -> String {
-        guard let value else { return "(none)" }
-        let printable = value.utf8.prefix(64).map { $0 >= 0x20 && $0 <= 0x7E ? $0 : UInt8(ascii: "?") }
-        return "\"" + String(decoding: printable, as: UTF8.self) + (value.utf8.count > 64 ? "…\"" : "\"")
+        self.metadata = metadata
     }
 }

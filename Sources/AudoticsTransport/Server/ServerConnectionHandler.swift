@@ -153,20 +153,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             idleTimer?.cancel()
             idleTimer = nil
         }
-        var rawPath = ""
-        let head: GRPCRequestHead
+        let head: GRPCServerRequestHead
         do {
-            head = try GRPCRequestHead(parsingFields: { body in
-                for header in headers {
-                    if rawPath.isEmpty, header.name == ":path" { rawPath = header.value }
-                    body(header.name, header.value)
-                }
+            head = try GRPCServerRequestHead(parsingFields: { body in
+                for header in headers { body(header.name, header.value) }
             })
         } catch {
             respondTrailersOnly(streamID, error.responseHeaders())
             return
         }
-        // The head is valid, so `rawPath` (the first `:path`) is `/service/method`, as `head.path` would rebuild it.
+        let rawPath = head.path
         // Calls usually repeat the path of the previous one (the same String, from nghttp2's header cache).
         let route: RPCRouter.Route
         if let last = lastRoute, last.path == rawPath {
@@ -256,13 +252,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             complete(streamID, error: error)
             return
         }
-        guard stream.unaryRequests.count == 1 else {
-            let count = stream.unaryRequests.count
+        guard stream.unaryRequestCount == 1 else {
+            let count = stream.unaryRequestCount
             complete(streamID, error: RPCError(
                 code: .unimplemented, message: "\(serverContext.method) expects exactly one request message, got \(count)"))
             return
         }
-        let request = stream.unaryRequests[0]
+        let request = stream.unaryRequest
         if stream.unaryRequestCompressed { serverContext.response.requestMessageCompressed = true }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         // The handler starts here, on the event loop, and runs inline until it first suspends (a handler that

@@ -8,8 +8,9 @@ final class ServerStream {
     /// The request messages, as a streaming handler reads them (`nil` for a unary call).
     let requests: RPCAsyncSequence<[UInt8]>?
     private let input: AsyncThrowingStream<ReceivedMessage, any Error>.Continuation?
-    /// A unary call's request messages, collected until the client half-closes.
-    private(set) var unaryRequests: [[UInt8]] = []
+    /// A unary call's request message (the first one) and how many arrived (exactly one is valid).
+    private(set) var unaryRequest: [UInt8] = []
+    private(set) var unaryRequestCount = 0
     /// Whether a unary call's (last) request message arrived compressed.
     private(set) var unaryRequestCompressed = false
     /// Whether this is a unary call served without a request stream.
@@ -73,7 +74,8 @@ final class ServerStream {
         if let input {
             input.yield(ReceivedMessage(bytes: bytes, compressed: message.compressed))
         } else {
-            unaryRequests.append(bytes)
+            if unaryRequestCount == 0 { unaryRequest = bytes }
+            unaryRequestCount += 1
             unaryRequestCompressed = message.compressed
         }
     }

@@ -128,23 +128,23 @@ struct ValidatedRequestFields {
         // user-agent, which is also metadata); every other one goes through the metadata rules.
         var metadata = Metadata()
         forEachField { name, value in
-            switch name {
-            case ":method" where httpMethod == nil: httpMethod = value
-            case ":scheme" where scheme == nil: scheme = value
-            case ":path" where path == nil: path = value
-            case ":authority" where authority == nil: authority = value
-            case "content-type" where contentType == nil: contentType = value
-            case "grpc-timeout" where timeoutValue == nil: timeoutValue = value
-            case "grpc-encoding" where encodingName == nil: encodingName = value
-            case "grpc-accept-encoding": acceptValues.append(value)
-            case "user-agent":
+            // Dispatch on the name's length first: a String comparison that fails is slow, and most would.
+            switch (name.utf8.count, name) {
+            case (7, ":method") where httpMethod == nil: httpMethod = value
+            case (7, ":scheme") where scheme == nil: scheme = value
+            case (5, ":path") where path == nil: path = value
+            case (10, ":authority") where authority == nil: authority = value
+            case (12, "content-type") where contentType == nil: contentType = value
+            case (12, "grpc-timeout") where timeoutValue == nil: timeoutValue = value
+            case (13, "grpc-encoding") where encodingName == nil: encodingName = value
+            case (20, "grpc-accept-encoding"): acceptValues.append(value)
+            case (10, "user-agent"):
                 if userAgent == nil { userAgent = value }
                 GRPCMetadataCoding.decode(name: name, value: value, into: &metadata)
-            case "te": hasTETrailers = hasTETrailers || value == "trailers" || value.trimmingASCIIWhitespace() == "trailers"
+            case (2, "te"): hasTETrailers = hasTETrailers || value == "trailers" || value.trimmingASCIIWhitespace() == "trailers"
             default: GRPCMetadataCoding.decode(name: name, value: value, into: &metadata)
             }
         }
-
 
         guard httpMethod == "POST" else {
             throw GRPCRequestHeadError(

@@ -39,7 +39,7 @@ public final class HTTP2Session {
     /// Makes Strings of received names and values, reusing the common ones.
     var headerStrings = HeaderStrings()
     /// Body queues of streams we send on, by stream.
-    var outbound: [Int32: OutboundStream] = [:]
+    var outbound = StreamMap<OutboundStream>()
 
     /// Creates a session and queues this side's SETTINGS (and, for a client, the connection preface).
     public init(role: Role, settings: HTTP2Settings = HTTP2Settings()) throws(HTTP2Error) {

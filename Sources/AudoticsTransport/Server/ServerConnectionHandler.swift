@@ -22,7 +22,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private let router: RPCRouter
     private let configuration: GRPCServerConfiguration
     private let session: HTTP2Session
-    private var streams: [Int32: ServerStream] = [:]
+    private var streams = StreamMap<ServerStream>()
     /// Streams whose handler waits for its queued responses to drain.
     private var streamsWithWriters: Set<Int32> = []
     private var context: ChannelHandlerContext?
@@ -32,7 +32,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var peer = "unknown"
     private var lifecycle: ConnectionLifecycle
     /// Streams counted as active for the lifecycle (opened by a request, not yet closed).
-    private var countedStreams: Set<Int32> = []
+    private var countedStreams = StreamMap<Bool>()
     private var idleTimer: Scheduled<Void>?
     private var ageTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
@@ -105,7 +105,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        for stream in streams.values { stream.cancel() }
+        for stream in streams.allValues { stream.cancel() }
         streams.removeAll()
         streamsWithWriters.removeAll()
         for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline] { timer?.cancel() }
@@ -132,7 +132,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             if stream.isUnary { startUnary(stream) }
         case let .streamClosed(streamID, _):
             streams.removeValue(forKey: streamID)?.cancel()
-            if countedStreams.remove(streamID) != nil {
+            if countedStreams.removeValue(forKey: streamID) != nil {
                 perform(lifecycle.streamClosed())
                 if lifecycle.activeStreams == 0 { armIdleTimer() }
             }
@@ -148,7 +148,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func openStream(_ streamID: Int32, headers: [HPACKHeader], endStream: Bool) {
-        if countedStreams.insert(streamID).inserted {
+        if countedStreams[streamID] == nil {
+            countedStreams[streamID] = true
             lifecycle.streamOpened()
             idleTimer?.cancel()
             idleTimer = nil

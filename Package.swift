@@ -131,6 +131,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "AudoticsHealth", dependencies: ["AudoticsHealthAPI", "AudoticsRPC"], swiftSettings: strictSwift),
+        .target(name: "AudoticsMusic", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
         .target(
             name: "AudoticsReflection",
             dependencies: ["AudoticsReflectionAPI", "AudoticsReflectionV1AlphaAPI", "AudoticsRPC", "AudoticsProtobuf"],
@@ -149,6 +150,7 @@ let package = Package(
             dependencies: [
                 "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
                 "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport", "AudoticsHealth", "AudoticsReflection",
+                "AudoticsMusic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -222,6 +224,10 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsRedisTests", dependencies: ["AudoticsRedis"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsMusicTests", dependencies: ["AudoticsMusic", "AudoticsMigrations", "AudoticsPostgres"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AudoticsArgon2Tests", dependencies: ["AudoticsArgon2"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsCompressionTests", dependencies: ["AudoticsCompression"], swiftSettings: strictSwift),
     ],

@@ -131,6 +131,10 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "AudoticsHealth", dependencies: ["AudoticsHealthAPI", "AudoticsRPC"], swiftSettings: strictSwift),
+        .target(
+            name: "AudoticsServiceSupport", dependencies: ["AudoticsRPC", "AudoticsWellKnownTypes", "AudoticsProtobuf", "AudoticsTLS"],
+            swiftSettings: strictSwift
+        ),
         .target(name: "AudoticsMusic", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
         .target(
             name: "AudoticsReflection",
@@ -224,6 +228,10 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsRedisTests", dependencies: ["AudoticsRedis"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsServiceSupportTests",
+            dependencies: ["AudoticsServiceSupport", "AudoticsRPC", "AudoticsWellKnownTypes"], swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "AudoticsMusicTests", dependencies: ["AudoticsMusic", "AudoticsMigrations", "AudoticsPostgres"],
             swiftSettings: strictSwift

@@ -135,7 +135,11 @@ let package = Package(
             name: "AudoticsServiceSupport", dependencies: ["AudoticsRPC", "AudoticsWellKnownTypes", "AudoticsProtobuf", "AudoticsTLS"],
             swiftSettings: strictSwift
         ),
-        .target(name: "AudoticsMusic", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
+        .target(
+            name: "AudoticsMusic",
+            dependencies: ["AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes"],
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "AudoticsReflection",
             dependencies: ["AudoticsReflectionAPI", "AudoticsReflectionV1AlphaAPI", "AudoticsRPC", "AudoticsProtobuf"],

@@ -44,8 +44,9 @@ public struct RPCRouter: Sendable {
     /// Puts `interceptors` (the first one outermost) in front of every registered handler.
     public mutating func intercept(with interceptors: [any ServerInterceptor]) {
         for (path, entry) in handlers {
-            // Interceptors work on streams, so intercepted unary methods give up the unary fast path.
-            handlers[path] = Route(method: entry.method, handler: Self.intercepted(entry.handler, by: interceptors), unary: nil)
+            handlers[path] = Route(
+                method: entry.method, handler: Self.intercepted(entry.handler, by: interceptors),
+                unary: entry.unary.map { Self.intercepted($0, by: interceptors) })
         }
     }
 

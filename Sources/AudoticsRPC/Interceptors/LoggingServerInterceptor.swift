@@ -24,6 +24,19 @@ public struct LoggingServerInterceptor: ServerInterceptor {
         }
     }
 
+    public func interceptUnary(request: [UInt8], context: ServerContext, next: RPCRouter.UnaryHandler) async throws -> [UInt8] {
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(context, code: .ok, started: started, message: nil)
+            return response
+        } catch {
+            let rpcError = error as? RPCError ?? RPCError(code: .unknown, message: "the handler failed")
+            log(context, code: rpcError.code, started: started, message: rpcError.message)
+            throw error
+        }
+    }
+
     private func log(_ context: ServerContext, code: StatusCode, started: ContinuousClock.Instant, message: String?) {
         let elapsed = ContinuousClock.now - started
         var metadata: Logger.Metadata = [

@@ -14,6 +14,14 @@ public struct MetricsServerInterceptor: ServerInterceptor {
     public func intercept(
         requests: RPCAsyncSequence<[UInt8]>, responses: RPCWriter<[UInt8]>, context: ServerContext, next: RPCRouter.Handler
     ) async throws {
+        try await measure(context) { try await next(requests, responses, context) }
+    }
+
+    public func interceptUnary(request: [UInt8], context: ServerContext, next: RPCRouter.UnaryHandler) async throws -> [UInt8] {
+        try await measure(context) { try await next(request, context) }
+    }
+
+    private func measure<Result>(_ context: ServerContext, _ body: () async throws -> Result) async throws -> Result {
         let method = "\(context.method)"
         let inFlight = Meter(label: "rpc_server_calls_in_flight", dimensions: [("method", method)], factory: factory)
         inFlight.increment()
@@ -26,7 +34,7 @@ public struct MetricsServerInterceptor: ServerInterceptor {
                 .recordInterval(since: started)
         }
         do {
-            try await next(requests, responses, context)
+            return try await body()
         } catch {
             code = (error as? RPCError)?.code ?? .unknown
             throw error

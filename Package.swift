@@ -137,6 +137,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "AudoticsAuth",
+            dependencies: ["AudoticsTLS", "AudoticsArgon2", "AudoticsRPC"],
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "AudoticsMigrations",
             dependencies: ["AudoticsPostgres", "AudoticsTLS"],
             resources: [.copy("SQL")],
@@ -222,6 +227,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsRedisTests", dependencies: ["AudoticsRedis"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsAuthTests",
+            dependencies: ["AudoticsAuth", "AudoticsTestSupport", "AudoticsTLS", "AudoticsRPC", "AudoticsArgon2"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AudoticsArgon2Tests", dependencies: ["AudoticsArgon2"], swiftSettings: strictSwift),
         .testTarget(name: "AudoticsCompressionTests", dependencies: ["AudoticsCompression"], swiftSettings: strictSwift),
     ],

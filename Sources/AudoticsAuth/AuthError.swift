@@ -30,6 +30,8 @@ public struct AuthError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidEmail
         /// A cryptographic primitive (signing, hashing, random bytes) failed.
         case cryptoFailure
+        /// Too many password hashes are already running or waiting; try again shortly.
+        case overloaded
     }
 
     /// What kind of failure this is.
@@ -52,21 +54,22 @@ public struct AuthError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missingToken, .malformedToken, .unsupportedAlgorithm, .unknownKey, .badSignature, .expired, .notYetValid,
             .wrongIssuer, .wrongAudience:
             true
-        case .keyLoadFailed, .weakPassword, .invalidEmail, .cryptoFailure:
+        case .keyLoadFailed, .weakPassword, .invalidEmail, .cryptoFailure, .overloaded:
             false
         }
     }
 
-    /// The status a caller sees: UNAUTHENTICATED for token rejections, INVALID_ARGUMENT for a weak password or a bad
-    /// email, INTERNAL (with a generic message) for server-side failures.
+    /// The status a caller sees: UNAUTHENTICATED for token rejections (with a `www-authenticate` trailer as RFC 6750
+    /// §3 describes), INVALID_ARGUMENT for a weak password or a bad email, RESOURCE_EXHAUSTED when overloaded, and
+    /// INTERNAL (with a generic message) for server-side failures.
     public var rpcError: RPCError {
         if isTokenRejection {
-            return RPCError(
-                code: .unauthenticated, message: message,
-                metadata: ["www-authenticate": "Bearer error=\"invalid_token\""], cause: code.rawValue)
+            let challenge = code == .missingToken ? "Bearer" : "Bearer error=\"invalid_token\""
+            return RPCError(code: .unauthenticated, message: message, metadata: ["www-authenticate": .string(challenge)], cause: code.rawValue)
         }
         switch code {
         case .weakPassword, .invalidEmail: return RPCError(code: .invalidArgument, message: message)
+        case .overloaded: return RPCError(code: .resourceExhausted, message: message)
         default: return RPCError(code: .internal, message: "an internal authentication error occurred", cause: description)
         }
     }

@@ -17,6 +17,7 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         self.publicMethods = publicMethods
     }
 
+    /// Passes public methods through; otherwise verifies the bearer token and runs `next` with `Principal.current` set.
     public func intercept(
         requests: RPCAsyncSequence<[UInt8]>, responses: RPCWriter<[UInt8]>, context: ServerContext, next: RPCRouter.Handler
     ) async throws {

@@ -137,12 +137,19 @@ let package = Package(
         ),
         .target(
             name: "AudoticsMusic",
-            dependencies: ["AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes"],
+            dependencies: [
+                "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",
+            ],
             swiftSettings: strictSwift
         ),
         .target(
             name: "AudoticsReflection",
             dependencies: ["AudoticsReflectionAPI", "AudoticsReflectionV1AlphaAPI", "AudoticsRPC", "AudoticsProtobuf"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsAuth",
+            dependencies: ["AudoticsTLS", "AudoticsArgon2", "AudoticsRPC"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -238,6 +245,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AudoticsMusicTests", dependencies: ["AudoticsMusic", "AudoticsMigrations", "AudoticsPostgres"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsAuthTests",
+            dependencies: ["AudoticsAuth", "AudoticsTestSupport", "AudoticsTLS", "AudoticsRPC", "AudoticsArgon2"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsArgon2Tests", dependencies: ["AudoticsArgon2"], swiftSettings: strictSwift),

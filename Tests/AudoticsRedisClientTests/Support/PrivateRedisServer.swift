@@ -35,7 +35,10 @@ final class PrivateRedisServer: Sendable {
 
     deinit {
         process.withLock { process in
-            if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if let process, process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -69,12 +72,33 @@ final class PrivateRedisServer: Sendable {
         throw RedisError(code: .connectionFailed, message: "the private redis-server on port \(port) did not start")
     }
 
-    /// Stops the server (SIGTERM to its PID) and waits until it has exited.
+    /// Freezes the server (SIGSTOP): connections are accepted by the kernel but nothing is answered, like a hung Redis.
+    func pause() {
+        process.withLock { process in if let process { kill(process.processIdentifier, SIGSTOP) } }
+    }
+
+    /// Lets a paused server run again (SIGCONT).
+    func resume() {
+        process.withLock { process in if let process { kill(process.processIdentifier, SIGCONT) } }
+    }
+
+    /// Stops the server (SIGKILL to its PID) and waits until it has exited.
     func stop() async throws {
         guard let child = process.withLock({ process in defer { process = nil }; return process }) else { return }
-        kill(child.processIdentifier, SIGTERM)
+        // SIGKILL, as in a crash: the child inherits the signal mask of the thread that spawned it, which may block
+        // SIGTERM (it then waited out the whole deadline). Nothing is persisted, so nothing is lost either way.
+        kill(child.processIdentifier, SIGKILL)
         let deadline = ContinuousClock.now + .seconds(15)
-        while child.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if child.isRunning { kill(child.processIdentifier, SIGKILL) }
+        while Self.isAlive(child.processIdentifier), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if Self.isAlive(child.processIdentifier) { kill(child.processIdentifier, SIGKILL) }
+    }
+
+    /// Whether `pid` still runs: its /proc entry exists and is not a zombie (Foundation's `isRunning` learns of the
+    /// exit late, when it reaps the child).
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
     }
 }

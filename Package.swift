@@ -29,6 +29,8 @@ let package = Package(
         // The gRPC fabric and its TLS, for applications and for tools/bench.
         .library(name: "AudoticsTransport", targets: ["AudoticsTransport"]),
         .library(name: "AudoticsTLS", targets: ["AudoticsTLS"]),
+        // Redis for the services: connections, a pool, a cache and a rate limiter.
+        .library(name: "AudoticsRedisClient", targets: ["AudoticsRedisClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -83,6 +85,19 @@ let package = Package(
                 "AudoticsRPC", "AudoticsHTTP2", "AudoticsTLS", "AudoticsProtobuf", "AudoticsHealthAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // The Redis client: hiredis's reader and formatter (AudoticsRedis) over NIO sockets, a pool, a cache and a
+        // rate limiter for the services.
+        .target(
+            name: "AudoticsRedisClient",
+            dependencies: [
+                "AudoticsRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),
@@ -250,6 +265,16 @@ let package = Package(
         .testTarget(
             name: "AudoticsAuthTests",
             dependencies: ["AudoticsAuth", "AudoticsTestSupport", "AudoticsTLS", "AudoticsRPC", "AudoticsArgon2"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsRedisClientTests",
+            dependencies: [
+                "AudoticsRedisClient", "AudoticsRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsArgon2Tests", dependencies: ["AudoticsArgon2"], swiftSettings: strictSwift),

@@ -18,6 +18,11 @@ public struct RESPCommand: Sendable, Hashable {
         self.arguments = arguments.map { Array($0.utf8) }
     }
 
+    /// Creates a command from an array of UTF-8 strings, e.g. `RESPCommand(strings: ["DEL"] + keys)`.
+    public init(strings: [String]) {
+        self.arguments = strings.map { Array($0.utf8) }
+    }
+
     /// The command in RESP: `*<n>\r\n` then `$<len>\r\n<bytes>\r\n` for each argument.
     public func encoded() throws(RedisError) -> [UInt8] {
         guard !arguments.isEmpty else { throw RedisError(code: .invalidCommand, message: "a command needs at least a name") }

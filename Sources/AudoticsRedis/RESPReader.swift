@@ -47,6 +47,12 @@ public final class RESPReader {
 
     /// Appends received bytes; throws `limitExceeded` if the unparsed bytes would pass `maximumBufferedBytes`.
     public func feed(_ bytes: [UInt8]) throws(RedisError) {
+        let outcome = bytes.withUnsafeBytes { raw in Result { () throws(RedisError) in try feed(raw) } }
+        try outcome.get()
+    }
+
+    /// Appends received bytes without copying them into an array first (hiredis copies them into its buffer).
+    public func feed(_ bytes: UnsafeRawBufferPointer) throws(RedisError) {
         if let failure { throw failure }
         guard bufferedByteCount + bytes.count <= limits.maximumBufferedBytes else {
             throw fail(RedisError(
@@ -54,9 +60,8 @@ public final class RESPReader {
                 message: "more than \(limits.maximumBufferedBytes) unparsed bytes buffered (a reply is too large)"
             ))
         }
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { redisReaderFeed(reader, $0.baseAddress, $0.count) }
-        }
+        guard bytes.count > 0, let base = bytes.baseAddress else { return }
+        let status = redisReaderFeed(reader, base.assumingMemoryBound(to: CChar.self), bytes.count)
         guard status == REDIS_OK else { throw fail(currentError()) }
     }
 

@@ -13,8 +13,16 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidCommand
         /// hiredis could not allocate memory.
         case outOfMemory
-        /// Sending or receiving failed.
+        /// Connecting, sending or receiving failed, or the connection closed with the command in flight.
         case connectionFailed
+        /// The command got no reply within its timeout; its connection was closed (later replies would be out of step).
+        case timedOut
+        /// The client did not try: it is shut down, backing off after failed connects, or its circuit breaker is open.
+        case unavailable
+        /// The caller's task was cancelled while it waited for the reply.
+        case cancelled
+        /// The server answered with a reply of a type the operation does not expect, or refused a setup command.
+        case unexpectedReply
     }
 
     /// What kind of failure this is.

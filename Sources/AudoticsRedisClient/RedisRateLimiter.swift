@@ -1,0 +1,79 @@
+public import AudoticsRedis
+public import Logging
+import Synchronization
+
+/// A token-bucket rate limiter shared by every replica through Redis (e.g. logins per account and per address).
+///
+/// Each decision is one atomic Lua script in Redis (`EVALSHA`, falling back to `EVAL` when Redis does not have the
+/// script cached, as after a restart), so concurrent callers anywhere never take more tokens than the bucket
+/// holds. Time is Redis's clock. A refusal carries the exact delay until enough tokens are back, for a
+/// RESOURCE_EXHAUSTED with a retry delay.
+///
+/// When Redis cannot be asked, `fallback` decides; the default is `perProcessBuckets`: the same policy, enforced
+/// in this process's memory. We chose it for login limits because failing closed would turn a Redis outage into
+/// a login outage for everyone, and failing open would lift the brute-force bound exactly when an attacker might
+/// cause the outage; per-process buckets keep logins working and the bound within a factor of the replica count.
+public final class RedisRateLimiter: Sendable {
+    /// The client commands go through.
+    public let client: RedisClient
+    /// The prefix of every bucket's key, e.g. `ratelimit:login:account`.
+    public let namespace: String
+    /// The bucket size and refill rate.
+    public let policy: TokenBucketPolicy
+    /// What to decide when Redis cannot be asked.
+    public let fallback: RateLimiterFallback
+    private let local: Mutex<LocalTokenBuckets>
+    private let logger: Logger
+
+    /// Creates a limiter whose buckets are `namespace:key` in Redis; `maximumLocalKeys` bounds the fallback buckets.
+    public init(
+        client: RedisClient, namespace: String, policy: TokenBucketPolicy, fallback: RateLimiterFallback = .perProcessBuckets,
+        maximumLocalKeys: Int = 100_000, logger: Logger = Logger(label: "audotics.redis.ratelimit")
+    ) {
+        self.client = client
+        self.namespace = namespace
+        self.policy = policy
+        self.fallback = fallback
+        self.local = Mutex(LocalTokenBuckets(maximumKeys: maximumLocalKeys))
+        self.logger = logger
+    }
+
+    /// Takes `cost` tokens (1 to the capacity) from the bucket of `key`, or says how long until it could.
+    public func acquire(_ key: String, cost: Int = 1) async -> RateLimitDecision {
+        precondition(cost >= 1 && cost <= policy.capacity, "a request costs between 1 and the bucket's capacity")
+        do {
+            return try await acquireInRedis(key, cost: cost)
+        } catch {
+            let level: Logger.Level = error.code == .unavailable ? .debug : .warning
+            logger.log(level: level, "rate limit decided without Redis", metadata: [
+                "ratelimit.namespace": "\(namespace)", "ratelimit.fallback": "\(fallback)", "error": "\(error)",
+            ])
+            switch fallback {
+            case .allow:
+                return .allowed(remaining: policy.capacity - cost)
+            case .deny(let retryAfter):
+                return .limited(retryAfter: retryAfter)
+            case .perProcessBuckets:
+                let policy = self.policy
+                return local.withLock { $0.take(key, cost: cost, policy: policy, now: .now) }
+            }
+        }
+    }
+
+    private func acquireInRedis(_ key: String, cost: Int) async throws(RedisError) -> RateLimitDecision {
+        let arguments = [
+            Array("1".utf8), Array("\(namespace):\(key)".utf8),
+            Array(String(policy.capacity).utf8), Array("\(policy.refillPerSecond)".utf8), Array(String(cost).utf8),
+        ]
+        var reply = try await client.send(RESPCommand([Array("EVALSHA".utf8), Array(TokenBucketScript.sha1.utf8)] + arguments))
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+            // EVAL runs the script and caches it, so the next EVALSHA finds it.
+            reply = try await client.send(RESPCommand([Array("EVAL".utf8), Array(TokenBucketScript.source.utf8)] + arguments))
+        }
+        guard case .array(let values) = reply, values.count == 2,
+              case .integer(let allowed) = values[0], case .integer(let amount) = values[1] else {
+            throw RedisError(code: .unexpectedReply, message: "the token bucket script answered \(reply.summary)")
+        }
+        return allowed == 1 ? .allowed(remaining: Int(amount)) : .limited(retryAfter: .microseconds(amount))
+    }
+}

@@ -151,6 +151,14 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "AudoticsUsers",
+            dependencies: [
+                "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",
+                "AudoticsRedisClient", "AudoticsRedis", "AudoticsTLS",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "AudoticsMusic",
             dependencies: [
                 "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",

@@ -64,7 +64,11 @@ let package = Package(
         .target(name: "AudoticsProtobuf", dependencies: ["CProtobufC"], swiftSettings: strictSwift),
         .target(name: "AudoticsHTTP2", dependencies: ["CNghttp2", "CAudoticsShims"], swiftSettings: strictSwift),
         .target(name: "AudoticsTLS", dependencies: ["COpenSSL", "CAudoticsShims"], swiftSettings: strictSwift),
-        .target(name: "AudoticsPostgres", dependencies: ["CLibPQ", "CAudoticsShims"], swiftSettings: strictSwift),
+        .target(
+            name: "AudoticsPostgres",
+            dependencies: ["CLibPQ", "CAudoticsShims", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
         .target(name: "AudoticsRedis", dependencies: ["CHiredis", "CAudoticsShims"], swiftSettings: strictSwift),
         .target(name: "AudoticsArgon2", dependencies: ["CArgon2"], swiftSettings: strictSwift),
         .target(name: "AudoticsCompression", dependencies: ["CZlib", "CAudoticsShims"], swiftSettings: strictSwift),
@@ -255,7 +259,11 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "AudoticsPostgresTests", dependencies: ["AudoticsPostgres"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsPostgresTests",
+            dependencies: ["AudoticsPostgres", "AudoticsTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "AudoticsMigrationsTests",
             dependencies: ["AudoticsMigrations", "AudoticsPostgres"],

@@ -13,15 +13,21 @@ internal import CLibPQ
 /// `deinit` closes. Not `Sendable`: libpq connections must not be used from two threads at once.
 public final class PostgresConnection {
     /// libpq's connection; owned by this object and closed in `deinit`.
-    private let connection: OpaquePointer
+    let connection: OpaquePointer
 
     /// Connects (blocking) using a libpq URL or key=value string, forcing `client_encoding=UTF8`.
     ///
     /// Throws `08001` for an invalid string or a failed connection; messages never include the password.
-    public init(connectionString: PostgresConnectionString) throws(PostgresError) {
+    public convenience init(connectionString: PostgresConnectionString) throws(PostgresError) {
+        try self.init(connectionString: connectionString, overrides: [:])
+    }
+
+    /// Connects (blocking) with extra libpq keywords that override the string's (e.g. `connect_timeout`).
+    init(connectionString: PostgresConnectionString, overrides: [String: String]) throws(PostgresError) {
         // expand_dbname = 1 makes libpq read "dbname" as a whole connection string; later keywords override it.
-        let keywords = ["dbname", "client_encoding", "fallback_application_name"]
-        let values = [connectionString.rawValue, "UTF8", "audotics"]
+        let extra = overrides.sorted { $0.key < $1.key }
+        let keywords = ["dbname", "client_encoding", "fallback_application_name"] + extra.map(\.key)
+        let values = [connectionString.rawValue, "UTF8", "audotics"] + extra.map(\.value)
         let connection = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -133,7 +139,7 @@ public final class PostgresConnection {
     }
 
     /// Builds the error from the result's fields; only SQLSTATE and schema names enter the safe message.
-    private static func serverError(_ result: OpaquePointer, connection: OpaquePointer) -> PostgresError {
+    static func serverError(_ result: OpaquePointer, connection: OpaquePointer) -> PostgresError {
         func field(_ code: Character) -> String? {
             PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
         }
@@ -158,7 +164,7 @@ public final class PostgresConnection {
     }
 
     /// libpq's last error text for the connection, on one line (it names hosts and users, never passwords).
-    private static func libpqMessage(_ connection: OpaquePointer) -> String {
+    static func libpqMessage(_ connection: OpaquePointer) -> String {
         let text = PQerrorMessage(connection).map { String(cString: $0) } ?? "unknown error"
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: "; ")
     }

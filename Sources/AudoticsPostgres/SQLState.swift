@@ -36,6 +36,20 @@ public struct SQLState: RawRepresentable, Sendable, Hashable, CustomStringConver
     public static let undefinedTable = SQLState(rawValue: "42P01")
     /// `57014`: the statement was cancelled, e.g. by `statement_timeout`.
     public static let queryCanceled = SQLState(rawValue: "57014")
+    /// `08003`: the connection does not exist (also: the pool was shut down).
+    public static let connectionDoesNotExist = SQLState(rawValue: "08003")
+    /// `22003`: a number does not fit the type it is read into.
+    public static let numericValueOutOfRange = SQLState(rawValue: "22003")
+    /// `22004`: SQL NULL was decoded into a non-optional type.
+    public static let nullValueNotAllowed = SQLState(rawValue: "22004")
+    /// `42703`: the column does not exist (also: a row has no column of that name or index).
+    public static let undefinedColumn = SQLState(rawValue: "42703")
+    /// `42804`: a value's type does not match, e.g. a `text` column decoded as `Int`.
+    public static let datatypeMismatch = SQLState(rawValue: "42804")
+    /// `53300`: too many connections; `PostgresPool` also uses it when no pooled connection frees up in time.
+    public static let tooManyConnections = SQLState(rawValue: "53300")
+    /// `25P02`: the transaction (or pipeline) already failed; statements are ignored until it ends.
+    public static let inFailedTransaction = SQLState(rawValue: "25P02")
     /// `XX000`: an internal error, also used when the server gave no SQLSTATE.
     public static let internalError = SQLState(rawValue: "XX000")
 
@@ -48,11 +62,11 @@ public struct SQLState: RawRepresentable, Sendable, Hashable, CustomStringConver
     private static let names: [String: String] = [
         "08001": "unable to connect", "08006": "connection failure", "08P01": "protocol violation",
         "22001": "string data right truncation", "22003": "numeric value out of range", "22007": "invalid datetime format",
-        "22012": "division by zero", "22P02": "invalid text representation", "23502": "not null violation",
+        "22004": "null value not allowed", "22012": "division by zero", "22P02": "invalid text representation", "23502": "not null violation",
         "23503": "foreign key violation", "23505": "unique violation", "23514": "check violation",
         "25P02": "in failed sql transaction", "28P01": "invalid password", "3D000": "invalid catalog name",
         "40001": "serialization failure", "40P01": "deadlock detected", "42501": "insufficient privilege",
-        "42601": "syntax error", "42703": "undefined column", "42883": "undefined function", "42P01": "undefined table",
+        "42601": "syntax error", "42703": "undefined column", "42883": "undefined function", "42P01": "undefined table", "42804": "datatype mismatch", "08003": "connection does not exist",
         "42P07": "duplicate table", "53300": "too many connections", "57014": "query canceled",
         "57P01": "admin shutdown",
     ]

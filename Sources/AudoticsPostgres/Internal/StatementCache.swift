@@ -1,0 +1,38 @@
+/// The statements a connection has prepared, by SQL text and parameter types, with the name each got.
+///
+/// Bounded: when full, the session deallocates everything and starts again, so a service that builds
+/// many distinct SQL texts cannot grow a connection's memory without limit.
+struct StatementCache {
+    struct Key: Hashable {
+        var sql: String
+        var types: [PostgresDataType]
+    }
+
+    private var names: [Key: String] = [:]
+    private var nextNumber = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// How many statements are prepared.
+    var count: Int { names.count }
+
+    var isFull: Bool { names.count >= capacity }
+
+    /// The name of the prepared statement for `key`, if any.
+    func name(for key: Key) -> String? { names[key] }
+
+    /// Records that `key` was prepared under the name returned by `nextName()`.
+    mutating func insert(_ key: Key, name: String) { names[key] = name }
+
+    /// A fresh statement name for this connection.
+    mutating func nextName() -> String {
+        nextNumber += 1
+        return "audotics_\(nextNumber)"
+    }
+
+    /// Forgets everything (after `DEALLOCATE ALL`, or when the connection is replaced).
+    mutating func removeAll() { names.removeAll() }
+}

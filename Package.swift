@@ -192,8 +192,9 @@ let package = Package(
             dependencies: [
                 "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
                 "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport", "AudoticsHealth", "AudoticsReflection",
-                "AudoticsMusic",
+                "AudoticsMusic", "AudoticsUsers", "AudoticsAuth", "AudoticsRedisClient", "AudoticsHealthAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),

@@ -61,6 +61,12 @@ public struct PostgresQuery: Sendable, Hashable, CustomStringConvertible, Expres
             sql += "$\(bindings.count)"
         }
 
+        /// Appends a fragment of SQL text fixed at compile time (a shared column list, say). Only a
+        /// `StaticString` is accepted, so no runtime value can ever reach the SQL text this way.
+        public mutating func appendInterpolation(unescaped fragment: StaticString) {
+            sql += fragment.description
+        }
+
         /// Appends an identifier (a schema, table or column name) double-quoted, with embedded quotes
         /// doubled and zero bytes dropped, so that it is always one identifier whatever it contains.
         public mutating func appendInterpolation(identifier: String) {

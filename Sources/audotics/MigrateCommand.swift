@@ -36,6 +36,15 @@ struct MigrateCommand: ParsableCommand {
             }
             return
         }
+        try Self.apply(runner: runner)
+    }
+
+    /// Applies pending migrations over a new connection to `url` (blocking), printing what it did.
+    static func apply(url: String) throws {
+        try apply(runner: MigrationRunner(connection: PostgresConnection(url: url), catalog: MigrationCatalog.bundled()))
+    }
+
+    private static func apply(runner: MigrationRunner) throws {
         let report = try runner.migrate()
         for migration in report.applied {
             print("applied \(migration.service)/\(migration.version) \(migration.name)")

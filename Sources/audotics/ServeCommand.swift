@@ -1,0 +1,169 @@
+import ArgumentParser
+import AudoticsAPI
+import AudoticsAuth
+import AudoticsHealth
+import AudoticsHealthAPI
+import AudoticsMusic
+import AudoticsPostgres
+import AudoticsRPC
+import AudoticsRedisClient
+import AudoticsReflection
+import AudoticsTLS
+import AudoticsTransport
+import AudoticsUsers
+import Foundation
+import Logging
+import Synchronization
+
+/// `audotics serve <service…>`: runs services on one gRPC server (TLS, or h2c when asked for) with health,
+/// reflection, logging and authentication.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve platform services over gRPC (HTTP/2, TLS).",
+        discussion: """
+            Services: user, music (default: both). Every method needs an access token except UserService's \
+            Register, Login, Refresh, Logout and GetJwks, health and reflection. Tokens are verified with the keys \
+            in --keys (created for local use when missing). Stops gracefully on SIGTERM or SIGINT: in-flight \
+            calls finish within the grace period, new ones are refused.
+            """
+    )
+
+    @Argument(help: "The services to run: user, music.")
+    var services: [String] = ["user", "music"]
+
+    @Option(name: .long, help: "TCP port to listen on (0 picks a free one).")
+    var port = 50051
+
+    @Option(name: .long, help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "PEM certificate chain file (TLS).")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "PEM private key file of the certificate.")
+    var tlsKey: String?
+
+    @Flag(name: .long, help: "Serve plaintext HTTP/2 (h2c) without TLS: for local use only.")
+    var plaintext = false
+
+    @Option(name: .long, help: "libpq connection URL (default: $AUDOTICS_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .long, help: "Redis URL (default: $AUDOTICS_REDIS_URL).")
+    var redisURL: String?
+
+    @Option(name: .long, help: "Folder of the token signing keys (default: $AUDOTICS_KEYS or ./data/keys).")
+    var keys: String?
+
+    @Option(name: .long, help: "The access tokens' issuer.")
+    var issuer = "audotics"
+
+    @Option(name: .long, help: "The access tokens' audience.")
+    var audience = "audotics-api"
+
+    @Option(name: .long, help: "Most database connections.")
+    var databaseConnections = 8
+
+    @Option(name: .long, help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Apply pending database migrations before serving.")
+    var migrate = false
+
+    static let known = ["user", "music"]
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCert == nil && !plaintext { throw ValidationError("give --tls-cert and --tls-key, or --plaintext for local use") }
+        for service in services where !Self.known.contains(service) {
+            throw ValidationError("unknown service \(service) (known: \(Self.known.joined(separator: ", ")))")
+        }
+        guard (1...256).contains(databaseConnections) else { throw ValidationError("--database-connections must be 1...256") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let databaseURL = databaseURL ?? environment["AUDOTICS_DATABASE_URL"], !databaseURL.isEmpty else {
+            throw ValidationError("give --database-url or set AUDOTICS_DATABASE_URL")
+        }
+        guard let redisURL = redisURL ?? environment["AUDOTICS_REDIS_URL"], !redisURL.isEmpty else {
+            throw ValidationError("give --redis-url or set AUDOTICS_REDIS_URL")
+        }
+        let logger = Logger(label: "audotics.serve")
+        if migrate { try MigrateCommand.apply(url: databaseURL) }
+
+        var poolConfiguration = try PostgresPool.Configuration(url: databaseURL)
+        poolConfiguration.maxConnections = databaseConnections
+        let pool = PostgresPool(configuration: poolConfiguration)
+        let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL))
+        let keyFolder = keys ?? environment["AUDOTICS_KEYS"] ?? "data/keys"
+        let signingKeys = try SigningKeySet.loadOrCreateDevelopmentKeys(in: keyFolder)
+        let settings = AccessTokenSettings(issuer: issuer, audience: audience)
+        let verifier = AccessTokenVerifier(keys: signingKeys.verificationKeys, settings: settings)
+
+        let health = HealthService()
+        var hosted: [any RPCService] = []
+        var files = [HealthProtoFile.descriptor]
+        if services.contains("user") {
+            hosted.append(UserService(
+                store: PostgresAccountStore(pool: pool), issuer: AccessTokenIssuer(keys: signingKeys, settings: settings),
+                passwords: PasswordHashingPool(), protection: RedisLoginProtection(client: redis)))
+            files.append(UserProtoFile.descriptor)
+            health.setStatus(.serving, for: UserService.name)
+        }
+        if services.contains("music") {
+            hosted.append(MusicService(repository: PostgresCatalogRepository(pool: pool)))
+            files.append(MusicProtoFile.descriptor)
+            health.setStatus(.serving, for: MusicService.name)
+        }
+        let reflection = ReflectionService(files: files, listing: hosted + [health])
+        let router = RPCRouter(
+            services: hosted + [health, reflection],
+            interceptors: [LoggingServerInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier)])
+
+        var configuration = GRPCServerConfiguration(host: host, port: port)
+        if let threads { configuration.threads = threads }
+        if let tlsCert, let tlsKey {
+            configuration.tls = try ReloadableTLSContext(configuration: .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey))
+        }
+        let server = try await GRPCServer(configuration: configuration, router: router).start()
+        print("audotics serve: \(services.joined(separator: ", ")) on \(host):\(server.port) (\(configuration.tls == nil ? "h2c" : "TLS, h2"))")
+
+        await waitForShutdownSignal()
+        logger.info("shutting down")
+        health.shutdown()
+        try await server.stop()
+        await redis.shutdown()
+        await pool.shutdown()
+    }
+}
+
+/// Suspends until SIGTERM or SIGINT arrives (both are then handled here instead of ending the process).
+func waitForShutdownSignal() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let resumed = Mutex(false)
+        let holder = SignalSourceHolder()
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            // The handler holds the holder, which holds the source: the sources live as long as the process,
+            // which ends soon after the shutdown they announce.
+            source.setEventHandler {
+                _ = holder
+                let first = resumed.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume() }
+            }
+            source.resume()
+            holder.sources.append(source)
+        }
+    }
+}
+
+/// Keeps signal sources alive.
+private final class SignalSourceHolder {
+    var sources: [any DispatchSourceSignal] = []
+}

@@ -155,6 +155,15 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "AudoticsPlatform",
+            dependencies: [
+                "AudoticsUsers", "AudoticsMusic", "AudoticsAuth", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsReflection",
+                "AudoticsPostgres", "AudoticsRedisClient", "AudoticsRPC", "AudoticsAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "AudoticsUsers",
             dependencies: [
                 "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",
@@ -192,7 +201,7 @@ let package = Package(
             dependencies: [
                 "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
                 "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport", "AudoticsHealth", "AudoticsReflection",
-                "AudoticsMusic", "AudoticsUsers", "AudoticsAuth", "AudoticsRedisClient", "AudoticsHealthAPI",
+                "AudoticsMusic", "AudoticsUsers", "AudoticsAuth", "AudoticsRedisClient", "AudoticsHealthAPI", "AudoticsPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -277,6 +286,15 @@ let package = Package(
         ),
         .testTarget(
             name: "AudoticsMusicTests", dependencies: ["AudoticsMusic", "AudoticsMigrations", "AudoticsPostgres"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsPlatformTests",
+            dependencies: [
+                "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic",
+                "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
+                "AudoticsWellKnownTypes", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

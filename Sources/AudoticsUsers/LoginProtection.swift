@@ -49,14 +49,16 @@ public struct RedisLoginProtection: LoginProtection {
     public static let failureWindow: Duration = .seconds(15 * 60)
 
     private let client: RedisClient
+    private let namespace: String
     private let limiters: [AttemptKind: RedisRateLimiter]
 
-    /// Creates the limits over `client`.
-    public init(client: RedisClient) {
+    /// Creates the limits over `client`, their keys under `namespace` (tests use their own).
+    public init(client: RedisClient, namespace: String = "users") {
         self.client = client
+        self.namespace = namespace
         var limiters: [AttemptKind: RedisRateLimiter] = [:]
         for kind in AttemptKind.allCases {
-            limiters[kind] = RedisRateLimiter(client: client, namespace: "ratelimit:users:\(kind.rawValue)", policy: kind.policy)
+            limiters[kind] = RedisRateLimiter(client: client, namespace: "\(namespace):ratelimit:\(kind.rawValue)", policy: kind.policy)
         }
         self.limiters = limiters
     }
@@ -69,7 +71,7 @@ public struct RedisLoginProtection: LoginProtection {
         }
     }
 
-    private func failureKey(_ account: String) -> String { "users:failed-logins:\(account)" }
+    private func failureKey(_ account: String) -> String { "\(namespace):failed-logins:\(account)" }
 
     public func lockout(account: String) async -> Duration? {
         let key = failureKey(account)

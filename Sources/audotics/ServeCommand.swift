@@ -4,6 +4,7 @@ import AudoticsAuth
 import AudoticsHealth
 import AudoticsHealthAPI
 import AudoticsMusic
+import AudoticsPlatform
 import AudoticsPostgres
 import AudoticsRPC
 import AudoticsRedisClient
@@ -71,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Apply pending database migrations before serving.")
     var migrate = false
 
-    static let known = ["user", "music"]
+    static let known = PlatformServices.known
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -100,27 +101,11 @@ struct ServeCommand: AsyncParsableCommand {
         let keyFolder = keys ?? environment["AUDOTICS_KEYS"] ?? "data/keys"
         let signingKeys = try SigningKeySet.loadOrCreateDevelopmentKeys(in: keyFolder)
         let settings = AccessTokenSettings(issuer: issuer, audience: audience)
-        let verifier = AccessTokenVerifier(keys: signingKeys.verificationKeys, settings: settings)
 
-        let health = HealthService()
-        var hosted: [any RPCService] = []
-        var files = [HealthProtoFile.descriptor]
-        if services.contains("user") {
-            hosted.append(UserService(
-                store: PostgresAccountStore(pool: pool), issuer: AccessTokenIssuer(keys: signingKeys, settings: settings),
-                passwords: PasswordHashingPool(), protection: RedisLoginProtection(client: redis)))
-            files.append(UserProtoFile.descriptor)
-            health.setStatus(.serving, for: UserService.name)
-        }
-        if services.contains("music") {
-            hosted.append(MusicService(repository: PostgresCatalogRepository(pool: pool)))
-            files.append(MusicProtoFile.descriptor)
-            health.setStatus(.serving, for: MusicService.name)
-        }
-        let reflection = ReflectionService(files: files, listing: hosted + [health])
-        let router = RPCRouter(
-            services: hosted + [health, reflection],
-            interceptors: [LoggingServerInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier)])
+        let (router, health) = PlatformServices.makeRouter(
+            services: services,
+            dependencies: PlatformServices.Dependencies(pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings),
+            logger: logger)
 
         var configuration = GRPCServerConfiguration(host: host, port: port)
         if let threads { configuration.threads = threads }

@@ -1,16 +1,16 @@
-import Foundation
+public import Foundation
 
 /// A throwaway PKI made with the `openssl` CLI: a CA, a server certificate for `localhost` and
 /// 127.0.0.1, and a client certificate, all in a temporary folder removed when the value is dropped.
-final class TestCertificates: Sendable {
-    let folder: String
-    var caFile: String { folder + "/ca.pem" }
-    var serverCertificateFile: String { folder + "/server.pem" }
-    var serverKeyFile: String { folder + "/server.key" }
-    var clientCertificateFile: String { folder + "/client.pem" }
-    var clientKeyFile: String { folder + "/client.key" }
+public final class TestCertificates: Sendable {
+    public let folder: String
+    public var caFile: String { folder + "/ca.pem" }
+    public var serverCertificateFile: String { folder + "/server.pem" }
+    public var serverKeyFile: String { folder + "/server.key" }
+    public var clientCertificateFile: String { folder + "/client.pem" }
+    public var clientKeyFile: String { folder + "/client.key" }
 
-    init() throws {
+    public init() throws {
         folder = NSTemporaryDirectory() + "audotics-pki-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(toFile: folder + "/server.ext", atomically: false, encoding: .utf8)

@@ -1,0 +1,74 @@
+public import AudoticsAuth
+public import AudoticsHealth
+import AudoticsHealthAPI
+import AudoticsMusic
+public import AudoticsPostgres
+public import AudoticsRPC
+public import AudoticsRedisClient
+import AudoticsReflection
+import AudoticsAPI
+import AudoticsUsers
+public import Logging
+
+/// Composes the platform's services into one router: the chosen services over shared dependencies, plus health
+/// and reflection, behind logging and authentication. `audotics serve` and the integration tests build servers
+/// with it, so tests exercise exactly what runs.
+public enum PlatformServices {
+    /// The services a process can host.
+    public static let known = ["user", "music"]
+
+    /// What the services share.
+    public struct Dependencies: Sendable {
+        /// The database pool.
+        public var pool: PostgresPool
+        /// The Redis client (rate limits, caches).
+        public var redis: RedisClient
+        /// The token signing keys (UserService signs; every service verifies with the public halves).
+        public var signingKeys: SigningKeySet
+        /// Issuer, audience and lifetime of access tokens.
+        public var tokenSettings: AccessTokenSettings
+        /// The prefix of the services' Redis keys.
+        public var redisNamespace: String
+
+        /// Creates the dependencies.
+        public init(
+            pool: PostgresPool, redis: RedisClient, signingKeys: SigningKeySet, tokenSettings: AccessTokenSettings,
+            redisNamespace: String = "audotics"
+        ) {
+            self.pool = pool
+            self.redis = redis
+            self.signingKeys = signingKeys
+            self.tokenSettings = tokenSettings
+            self.redisNamespace = redisNamespace
+        }
+    }
+
+    /// The router serving `services` (names from `known`), and the health service to mark shutdown on.
+    public static func makeRouter(
+        services: [String], dependencies: Dependencies, logger: Logger
+    ) -> (router: RPCRouter, health: HealthService) {
+        let health = HealthService()
+        var hosted: [any RPCService] = []
+        var files = [HealthProtoFile.descriptor]
+        if services.contains("user") {
+            hosted.append(UserService(
+                store: PostgresAccountStore(pool: dependencies.pool),
+                issuer: AccessTokenIssuer(keys: dependencies.signingKeys, settings: dependencies.tokenSettings),
+                passwords: PasswordHashingPool(),
+                protection: RedisLoginProtection(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users")))
+            files.append(UserProtoFile.descriptor)
+            health.setStatus(.serving, for: UserService.name)
+        }
+        if services.contains("music") {
+            hosted.append(MusicService(repository: PostgresCatalogRepository(pool: dependencies.pool)))
+            files.append(MusicProtoFile.descriptor)
+            health.setStatus(.serving, for: MusicService.name)
+        }
+        let verifier = AccessTokenVerifier(keys: dependencies.signingKeys.verificationKeys, settings: dependencies.tokenSettings)
+        let reflection = ReflectionService(files: files, listing: hosted + [health])
+        let router = RPCRouter(
+            services: hosted + [health, reflection],
+            interceptors: [LoggingServerInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier)])
+        return (router, health)
+    }
+}

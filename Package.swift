@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "AudoticsPlatformTests",
             dependencies: [
-                "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic",
+                "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic", "AudoticsUsers",
                 "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
                 "AudoticsWellKnownTypes", .product(name: "Logging", package: "swift-log"),
             ],

@@ -30,8 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The services to run: user, music.")
-    var services: [String] = ["user", "music"]
+    @Argument(help: "The services to run: user, music, or all.")
+    var services: [String] = ["all"]
 
     @Option(name: .long, help: "TCP port to listen on (0 picks a free one).")
     var port = 50051
@@ -39,10 +39,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Address to bind.")
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: "PEM certificate chain file (TLS).")
+    @Option(name: .long, help: "PEM certificate chain file (TLS; default: $AUDOTICS_TLS_CERT).")
     var tlsCert: String?
 
-    @Option(name: .long, help: "PEM private key file of the certificate.")
+    @Option(name: .long, help: "PEM private key file of the certificate (default: $AUDOTICS_TLS_KEY).")
     var tlsKey: String?
 
     @Flag(name: .long, help: "Serve plaintext HTTP/2 (h2c) without TLS: for local use only.")
@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Redis URL (default: $AUDOTICS_REDIS_URL).")
     var redisURL: String?
 
-    @Option(name: .long, help: "Folder of the token signing keys (default: $AUDOTICS_KEYS or ./data/keys).")
+    @Option(name: .long, help: "Folder of the token signing keys (default: $AUDOTICS_KEYS, else $AUDOTICS_DATA/keys).")
     var keys: String?
 
     @Option(name: .long, help: "The access tokens' issuer.")
@@ -74,10 +74,27 @@ struct ServeCommand: AsyncParsableCommand {
 
     static let known = PlatformServices.known
 
+    /// The certificate and key files: the options, else the environment (as `tools/up` sets it).
+    var tlsFiles: (certificate: String, key: String)? {
+        let environment = ProcessInfo.processInfo.environment
+        guard !plaintext,
+            let certificate = tlsCert ?? environment["AUDOTICS_TLS_CERT"], let key = tlsKey ?? environment["AUDOTICS_TLS_KEY"],
+            !certificate.isEmpty, !key.isEmpty
+        else { return nil }
+        return (certificate, key)
+    }
+
+    /// The services named, with `all` expanded.
+    var chosenServices: [String] {
+        services.contains("all") ? Self.known : services
+    }
+
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        if tlsCert == nil && !plaintext { throw ValidationError("give --tls-cert and --tls-key, or --plaintext for local use") }
-        for service in services where !Self.known.contains(service) {
+        if tlsFiles == nil && !plaintext {
+            throw ValidationError("give --tls-cert and --tls-key (or set AUDOTICS_TLS_CERT and AUDOTICS_TLS_KEY), or --plaintext for local use")
+        }
+        for service in services where !Self.known.contains(service) && service != "all" {
             throw ValidationError("unknown service \(service) (known: \(Self.known.joined(separator: ", ")))")
         }
         guard (1...256).contains(databaseConnections) else { throw ValidationError("--database-connections must be 1...256") }
@@ -98,22 +115,22 @@ struct ServeCommand: AsyncParsableCommand {
         poolConfiguration.maxConnections = databaseConnections
         let pool = PostgresPool(configuration: poolConfiguration)
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL))
-        let keyFolder = keys ?? environment["AUDOTICS_KEYS"] ?? "data/keys"
+        let keyFolder = keys ?? environment["AUDOTICS_KEYS"] ?? (environment["AUDOTICS_DATA"].map { $0 + "/keys" } ?? "data/keys")
         let signingKeys = try SigningKeySet.loadOrCreateDevelopmentKeys(in: keyFolder)
         let settings = AccessTokenSettings(issuer: issuer, audience: audience)
 
         let (router, health) = PlatformServices.makeRouter(
-            services: services,
+            services: chosenServices,
             dependencies: PlatformServices.Dependencies(pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings),
             logger: logger)
 
         var configuration = GRPCServerConfiguration(host: host, port: port)
         if let threads { configuration.threads = threads }
-        if let tlsCert, let tlsKey {
-            configuration.tls = try ReloadableTLSContext(configuration: .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey))
+        if let (certificate, key) = tlsFiles {
+            configuration.tls = try ReloadableTLSContext(configuration: .server(certificateChainFile: certificate, privateKeyFile: key))
         }
         let server = try await GRPCServer(configuration: configuration, router: router).start()
-        print("audotics serve: \(services.joined(separator: ", ")) on \(host):\(server.port) (\(configuration.tls == nil ? "h2c" : "TLS, h2"))")
+        print("audotics serve: \(chosenServices.joined(separator: ", ")) on \(host):\(server.port) (\(configuration.tls == nil ? "h2c" : "TLS, h2"))")
 
         await waitForShutdownSignal()
         logger.info("shutting down")

@@ -1,4 +1,5 @@
 import AudoticsAPI
+@testable import AudoticsUsers
 import AudoticsRPC
 import AudoticsWellKnownTypes
 import Foundation
@@ -177,6 +178,32 @@ struct UserServiceTests {
         let details = try #require(locked?.metadata[binaryValues: GRPCTrailers.statusDetailsKey].first)
         let info = try RetryInfo(serializedBytes: try #require(try Status(serializedBytes: details).details.first).value)
         #expect((1...900).contains(info.retryDelay?.seconds ?? 0))
+        await platform.stop()
+    }
+}
+
+@Suite("UserService rate limits")
+struct UserRateLimitTests {
+    @Test("per-address budgets use the address without the port, for IPv4 and IPv6 peers")
+    func addresses() {
+        let method = MethodDescriptor(service: "audotics.v1.UserService", method: "Login", kind: .unary)
+        func address(_ peer: String) -> String { UserService.address(of: ServerContext(method: method, peer: peer)) }
+        #expect(address("ipv4:10.1.2.3:5678") == "10.1.2.3")
+        #expect(address("ipv6:[2001:db8::1]:443") == "2001:db8::1")
+        #expect(address("ipv4:10.1.2.3:1") == address("ipv4:10.1.2.3:2"))
+        #expect(address("ipv4:10.1.2.3:1") != address("ipv4:10.1.2.4:1"))
+    }
+
+    @Test("the eleventh registration from one address within the hour is refused with a retry delay")
+    func registrationBudget() async throws {
+        guard let platform = try await PlatformHarness.start() else { return }
+        let users = UserServiceClient(transport: platform.channel)
+        for index in 0..<10 {
+            _ = try await UserServiceTests.register(users, email: "budget\(index)@example.org")
+        }
+        let limited = await UserServiceTests.rpcError { _ = try await UserServiceTests.register(users, email: "budget10@example.org") }
+        #expect(limited?.code == .resourceExhausted)
+        #expect(limited?.metadata[binaryValues: GRPCTrailers.statusDetailsKey].isEmpty == false)
         await platform.stop()
     }
 }

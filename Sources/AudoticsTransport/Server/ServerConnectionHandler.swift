@@ -51,7 +51,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
-        peer = context.channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        peer = context.channel.remoteAddress.map(Self.peerDescription) ?? "unknown"
     }
 
     /// Drops the context and the timers: the handler and its context (and scheduled timers holding
@@ -114,6 +114,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    /// A peer in gRPC's form: `ipv4:1.2.3.4:5678`, `ipv6:[::1]:5678`, `unix:/path`.
+    static func peerDescription(_ address: SocketAddress) -> String {
+        switch address {
+        case .v4:
+            return "ipv4:\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        case .v6:
+            return "ipv6:[\(address.ipAddress ?? "?")]:\(address.port ?? 0)"
+        case .unixDomainSocket:
+            return "unix:\(address.pathname ?? "")"
+        }
     }
 
     // MARK: Events

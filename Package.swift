@@ -157,9 +157,17 @@ let package = Package(
         .target(
             name: "AudoticsPlatform",
             dependencies: [
-                "AudoticsUsers", "AudoticsMusic", "AudoticsAuth", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsReflection",
+                "AudoticsUsers", "AudoticsMusic", "AudoticsPlaylists", "AudoticsAuth", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsReflection",
                 "AudoticsPostgres", "AudoticsRedisClient", "AudoticsRPC", "AudoticsAPI",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "AudoticsPlaylists",
+            dependencies: [
+                "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",
+                "AudoticsTLS",
             ],
             swiftSettings: strictSwift
         ),

@@ -2,6 +2,7 @@ public import AudoticsAuth
 public import AudoticsHealth
 import AudoticsHealthAPI
 import AudoticsMusic
+import AudoticsPlaylists
 public import AudoticsPostgres
 public import AudoticsRPC
 public import AudoticsRedisClient
@@ -15,7 +16,7 @@ public import Logging
 /// with it, so tests exercise exactly what runs.
 public enum PlatformServices {
     /// The services a process can host.
-    public static let known = ["user", "music"]
+    public static let known = ["user", "music", "playlist"]
 
     /// What the services share.
     public struct Dependencies: Sendable {
@@ -29,17 +30,20 @@ public enum PlatformServices {
         public var tokenSettings: AccessTokenSettings
         /// The prefix of the services' Redis keys.
         public var redisNamespace: String
+        /// How PlaylistService reaches MusicService when this process does not host it (a `GRPCChannel`).
+        public var musicTransport: (any ClientTransport)?
 
         /// Creates the dependencies.
         public init(
             pool: PostgresPool, redis: RedisClient, signingKeys: SigningKeySet, tokenSettings: AccessTokenSettings,
-            redisNamespace: String = "audotics"
+            redisNamespace: String = "audotics", musicTransport: (any ClientTransport)? = nil
         ) {
             self.pool = pool
             self.redis = redis
             self.signingKeys = signingKeys
             self.tokenSettings = tokenSettings
             self.redisNamespace = redisNamespace
+            self.musicTransport = musicTransport
         }
     }
 
@@ -65,6 +69,16 @@ public enum PlatformServices {
             health.setStatus(.serving, for: MusicService.name)
         }
         let verifier = AccessTokenVerifier(keys: dependencies.signingKeys.verificationKeys, settings: dependencies.tokenSettings)
+        if services.contains("playlist") {
+            // MusicService in this process: called in-process (still through its API and its authentication, never
+            // its tables); otherwise over the fabric.
+            let transport = dependencies.musicTransport ?? InProcessTransport(router: RPCRouter(
+                services: [MusicService(repository: PostgresCatalogRepository(pool: dependencies.pool))],
+                interceptors: [AuthenticationInterceptor(verifier: verifier)]))
+            hosted.append(PlaylistService(pool: dependencies.pool, tracks: MusicTrackLookup(client: MusicServiceClient(transport: transport))))
+            files.append(PlaylistProtoFile.descriptor)
+            health.setStatus(.serving, for: PlaylistService.name)
+        }
         let reflection = ReflectionService(files: files, listing: hosted + [health])
         let router = RPCRouter(
             services: hosted + [health, reflection],

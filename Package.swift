@@ -158,7 +158,7 @@ let package = Package(
             name: "AudoticsPlatform",
             dependencies: [
                 "AudoticsUsers", "AudoticsMusic", "AudoticsPlaylists", "AudoticsAuth", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsReflection",
-                "AudoticsPostgres", "AudoticsRedisClient", "AudoticsRPC", "AudoticsAPI",
+                "AudoticsPostgres", "AudoticsRedisClient", "AudoticsRedis", "AudoticsRPC", "AudoticsAPI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

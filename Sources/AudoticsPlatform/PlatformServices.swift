@@ -82,7 +82,10 @@ public enum PlatformServices {
         let reflection = ReflectionService(files: files, listing: hosted + [health])
         let router = RPCRouter(
             services: hosted + [health, reflection],
-            interceptors: [LoggingServerInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier)])
+            interceptors: [
+                LoggingServerInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier),
+                ErrorMappingInterceptor(logger: logger),
+            ])
         return (router, health)
     }
 }

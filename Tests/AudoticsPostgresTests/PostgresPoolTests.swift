@@ -70,7 +70,7 @@ struct PostgresPoolTests {
                 }
                 try await group.waitForAll()
             }
-            let rows = try await pool.query("SELECT count(*) AS n, sum(task) AS total FROM \(identifier: table)")
+            let rows = try await pool.query("SELECT count(*) AS n, sum(task)::int8 AS total FROM \(identifier: table)")
             #expect(try rows.first?.decode(Int.self, column: "n") == 200)
             #expect(try rows.first?.decode(Int.self, column: "total") == (0..<200).reduce(0, +))
             let statistics = pool.statistics

@@ -16,7 +16,7 @@ struct PostgresCodingTests {
                 SELECT \(text) AS text, \(Int.max) AS int, \(Int32.min) AS int32, \(Int64(-42)) AS int64,
                        \(true) AS yes, \(false) AS no, \(3.25) AS double, \(bytes) AS bytes, \(date) AS date,
                        \(uuid) AS uuid, \(["a", "b,c", "{}", "NULL", "é"]) AS strings, \([Int64(1), -2, .max]) AS numbers,
-                       \([String]()) AS empty, \("") AS blank, \([UInt8]()) AS noBytes
+                       \([String]()) AS empty, \("") AS blank, \([UInt8]()) AS no_bytes
                 """)
             #expect(rows.count == 1)
             let row = try #require(rows.first)
@@ -37,7 +37,7 @@ struct PostgresCodingTests {
             #expect(try row.decode([Int].self, column: "numbers") == [1, -2, .max])
             #expect(try row.decode([String].self, column: "empty") == [])
             #expect(try row.decode(String.self, column: "blank") == "")
-            #expect(try row.decode([UInt8].self, column: "noBytes") == [])
+            #expect(try row.decode([UInt8].self, column: "no_bytes") == [])
         }
     }
 

@@ -70,7 +70,7 @@ struct PostgresPoolTests {
                 }
                 try await group.waitForAll()
             }
-            let rows = try await pool.query("SELECT count(*) AS n, sum(task) AS total FROM \(identifier: table)")
+            let rows = try await pool.query("SELECT count(*) AS n, sum(task)::int8 AS total FROM \(identifier: table)")
             #expect(try rows.first?.decode(Int.self, column: "n") == 200)
             #expect(try rows.first?.decode(Int.self, column: "total") == (0..<200).reduce(0, +))
             let statistics = pool.statistics
@@ -212,5 +212,36 @@ final class AsyncGate: Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+@Suite("PostgresPool connection limits", .enabled(if: TestDatabase.isConfigured, TestDatabase.skipReason))
+struct PostgresPoolLimitTests {
+    @Test("an idle connection is closed after the idle timeout and reopened on demand")
+    func idleTimeout() async throws {
+        try await TestDatabase.withPool(configure: { $0.idleTimeout = .milliseconds(200) }) { pool in
+            _ = try await pool.query("SELECT 1")
+            #expect(pool.statistics.openConnections == 1)
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(pool.statistics.openConnections == 0)
+            _ = try await pool.query("SELECT 1")
+            #expect(pool.statistics.openConnections == 1)
+            #expect(pool.statistics.connectionsOpened == 2)
+        }
+    }
+
+    @Test("a connection past its lifetime is replaced before reuse")
+    func lifetime() async throws {
+        try await TestDatabase.withPool(configure: {
+            $0.maxConnections = 1
+            $0.maxLifetime = .milliseconds(200)
+        }) { pool in
+            let first = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode(Int32.self, column: "pid")
+            let again = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode(Int32.self, column: "pid")
+            #expect(first == again)
+            try await Task.sleep(for: .milliseconds(300))
+            let later = try await pool.query("SELECT pg_backend_pid() AS pid").first?.decode(Int32.self, column: "pid")
+            #expect(later != first)
+        }
     }
 }

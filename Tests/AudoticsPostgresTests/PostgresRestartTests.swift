@@ -1,6 +1,9 @@
 import AudoticsPostgres
 import AudoticsTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("PostgresPool across a server restart", .enabled(if: TestDatabase.isConfigured, TestDatabase.skipReason))
@@ -75,42 +78,50 @@ struct PrivatePostgres {
 
     /// Starts the server (creating the cluster the first time) on `port`, or a free port; returns the port.
     func start(port: Int?) async throws -> Int {
-        let output = try await Self.services(
+        let portFile = dataFolder + ".port"
+        try await Self.services(
             """
             port="${2:-$(free_port)}"
-            start_postgres "$1" "$port" test >&2
-            echo "$port"
-            """, [dataFolder, port.map(String.init) ?? ""])
-        return try #require(Int(output.trimmingCharacters(in: .whitespacesAndNewlines)), "no port in \(output)")
+            start_postgres "$1" "$port" test
+            echo "$port" > "$3"
+            """, [dataFolder, port.map(String.init) ?? "", portFile])
+        let text = try String(contentsOfFile: portFile, encoding: .utf8)
+        return try #require(Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), "no port in \(text)")
     }
 
     /// Stops the server (fast shutdown: sessions are terminated).
     func stop() async throws {
-        _ = try await Self.services(#"stop_postgres "$1""#, [dataFolder])
+        try await Self.services(#"stop_postgres "$1""#, [dataFolder])
     }
 
-    /// Runs `script` in bash after sourcing services.sh, off the cooperative pool; returns its stdout.
-    private static func services(_ script: String, _ arguments: [String]) async throws -> String {
+    /// Runs `script` in bash after sourcing services.sh, on a thread of its own (it blocks in `waitpid`).
+    ///
+    /// `posix_spawn` and `waitpid` rather than Foundation's `Process`: its exit monitoring did not reap the
+    /// child inside the test runner (the shell stayed a zombie and `waitUntilExit` never returned). Output
+    /// goes to our stderr, never to a pipe, which the postmaster would inherit and keep open.
+    private static func services(_ script: String, _ arguments: [String]) async throws {
         let library = PythonPeer.repository.appendingPathComponent("tools/lib/services.sh").path
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                    process.arguments = ["-c", "set -euo pipefail; source \"\(library)\"\n" + script, "services"] + arguments
-                    let stdout = Pipe()
-                    process.standardOutput = stdout
-                    process.standardError = FileHandle.standardError
-                    try process.run()
-                    let data = stdout.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else {
-                        throw ServicesFailed(status: process.terminationStatus)
-                    }
-                    return String(decoding: data, as: UTF8.self)
-                })
-            }
+        let argv = ["/bin/bash", "-c", "set -euo pipefail; source \"\(library)\"\n" + script, "services"] + arguments
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            Thread.detachNewThread { continuation.resume(returning: spawnAndWait(argv)) }
         }
+        guard status == 0 else { throw ServicesFailed(status: status) }
+    }
+
+    /// Runs `argv` with stdin from /dev/null and stdout on our stderr, and returns its exit status (-1 if it could not start).
+    private static func spawnAndWait(_ argv: [String]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        var pid: pid_t = 0
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        guard posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
     }
 
     struct ServicesFailed: Error, CustomStringConvertible {

@@ -3,6 +3,7 @@ import AudoticsAPI
 import AudoticsAuth
 import AudoticsHealth
 import AudoticsHealthAPI
+import AudoticsMigrations
 import AudoticsMusic
 import AudoticsPlatform
 import AudoticsPostgres
@@ -23,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve platform services over gRPC (HTTP/2, TLS).",
         discussion: """
-            Services: user, music (default: both). Every method needs an access token except UserService's \
+            Services: user, music, playlist, or all (the default). Every method needs an access token except UserService's \
             Register, Login, Refresh, Logout and GetJwks, health and reflection. Tokens are verified with the keys \
             in --keys (created for local use when missing). Stops gracefully on SIGTERM or SIGINT: in-flight \
             calls finish within the grace period, new ones are refused.
@@ -109,7 +110,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("give --redis-url or set AUDOTICS_REDIS_URL")
         }
         let logger = Logger(label: "audotics.serve")
-        if migrate { try MigrateCommand.apply(url: databaseURL) }
+        if migrate {
+            // On a thread of its own: libpq's blocking calls stay off the cooperative pool.
+            let report = try await MigrationRunner.migrateOnStartUp(
+                connectionString: PostgresConnectionString(databaseURL), catalog: MigrationCatalog.bundled())
+            logger.info("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already up to date")
+        }
 
         var poolConfiguration = try PostgresPool.Configuration(url: databaseURL)
         poolConfiguration.maxConnections = databaseConnections

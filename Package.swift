@@ -175,7 +175,7 @@ let package = Package(
             name: "AudoticsUsers",
             dependencies: [
                 "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",
-                "AudoticsRedisClient", "AudoticsRedis", "AudoticsTLS",
+                "AudoticsRedisClient", "AudoticsRedis", "AudoticsTLS", "AudoticsProtobuf",
             ],
             swiftSettings: strictSwift
         ),
@@ -183,6 +183,7 @@ let package = Package(
             name: "AudoticsMusic",
             dependencies: [
                 "AudoticsPostgres", "AudoticsAPI", "AudoticsRPC", "AudoticsServiceSupport", "AudoticsWellKnownTypes", "AudoticsAuth",
+                "AudoticsRedisClient", "AudoticsProtobuf",
             ],
             swiftSettings: strictSwift
         ),

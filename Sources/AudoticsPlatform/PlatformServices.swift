@@ -59,12 +59,15 @@ public enum PlatformServices {
                 store: PostgresAccountStore(pool: dependencies.pool),
                 issuer: AccessTokenIssuer(keys: dependencies.signingKeys, settings: dependencies.tokenSettings),
                 passwords: PasswordHashingPool(),
-                protection: RedisLoginProtection(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users")))
+                protection: RedisLoginProtection(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users"),
+                profiles: RedisCache(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users:profile")))
             files.append(UserProtoFile.descriptor)
             health.setStatus(.serving, for: UserService.name)
         }
         if services.contains("music") {
-            hosted.append(MusicService(repository: PostgresCatalogRepository(pool: dependencies.pool)))
+            hosted.append(MusicService(repository: CachedCatalogRepository(
+                base: PostgresCatalogRepository(pool: dependencies.pool),
+                cache: RedisCache(client: dependencies.redis, namespace: dependencies.redisNamespace + ":" + CachedCatalogRepository.namespace))))
             files.append(MusicProtoFile.descriptor)
             health.setStatus(.serving, for: MusicService.name)
         }

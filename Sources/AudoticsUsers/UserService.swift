@@ -1,6 +1,8 @@
 public import AudoticsAPI
 public import AudoticsAuth
 public import AudoticsRPC
+public import AudoticsRedisClient
+import AudoticsProtobuf
 import AudoticsServiceSupport
 import AudoticsTLS
 import AudoticsWellKnownTypes
@@ -23,12 +25,16 @@ public struct UserService: UserServiceProtocol {
     let passwords: PasswordHashingPool
     let protection: any LoginProtection
     let refreshLifetime: Swift.Duration
+    /// GetMe's profiles (never password hashes), invalidated by UpdateMe; `nil` reads the store every time.
+    let profiles: RedisCache?
+    static let profileTTL: Swift.Duration = .seconds(300)
 
     /// Creates the service.
     public init(
         store: any AccountStore, issuer: AccessTokenIssuer, passwords: PasswordHashingPool, protection: any LoginProtection,
-        refreshLifetime: Swift.Duration = .seconds(30 * 24 * 3600)
+        refreshLifetime: Swift.Duration = .seconds(30 * 24 * 3600), profiles: RedisCache? = nil
     ) {
+        self.profiles = profiles
         self.store = store
         self.issuer = issuer
         self.passwords = passwords
@@ -143,10 +149,13 @@ public struct UserService: UserServiceProtocol {
 
     public func getMe(request: GetMeRequest, context: ServerContext) async throws -> User {
         let principal = try Principal.required()
+        if let bytes = await profiles?.get(principal.userID), let user = try? User(serializedBytes: bytes) { return user }
         guard let account = try await store.account(id: principal.userID, deadline: context.deadline) else {
             throw RPCError(code: .notFound, message: "the account no longer exists")
         }
-        return Self.user(account)
+        let user = Self.user(account)
+        _ = await profiles?.set(principal.userID, to: user.serializedBytes(), ttl: Self.profileTTL)
+        return user
     }
 
     public func updateMe(request: UpdateMeRequest, context: ServerContext) async throws -> User {
@@ -183,6 +192,7 @@ public struct UserService: UserServiceProtocol {
         else {
             throw RPCError(code: .notFound, message: "the account no longer exists")
         }
+        _ = await profiles?.invalidate(principal.userID)
         return Self.user(account)
     }
 

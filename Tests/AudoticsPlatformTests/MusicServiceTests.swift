@@ -1,4 +1,6 @@
 import AudoticsAPI
+import AudoticsMusic
+import AudoticsRedisClient
 import AudoticsPostgres
 import AudoticsRPC
 import Foundation
@@ -53,6 +55,23 @@ struct MusicServiceTests {
         let albumTracks = platform.catalog.tracks.filter { $0.albumID == albumRecord.id }
         #expect(album.title == albumRecord.title && album.tracks.map(\.id) == albumTracks.map(\.id))
         #expect(album.totalDurationMs == albumTracks.reduce(0) { $0 + Int64($1.durationMs) })
+        await platform.stop()
+    }
+
+    @Test("track details are cached in Redis: a read after a direct database change still sees the cached row until invalidated")
+    func cache() async throws {
+        guard let platform = try await PlatformHarness.start() else { return }
+        let music = MusicServiceClient(transport: platform.channel)
+        let options = PlatformHarness.authorized(try await Self.token(platform))
+        let id = platform.catalog.tracks[42].id
+        let before = try await music.getTrack(.with { $0.trackID = id }, options: options)
+        _ = try await platform.pool.query("UPDATE music.tracks SET title = 'Changed Behind The Cache' WHERE id = \(id)")
+        #expect(try await music.getTrack(.with { $0.trackID = id }, options: options).title == before.title)
+        let batch = try await music.batchGetTracks(.with { $0.trackIDs = [id] }, options: options)
+        #expect(batch.tracks.first?.title == before.title)
+        let cache = RedisCache(client: platform.redis, namespace: platform.redisNamespace + ":" + CachedCatalogRepository.namespace)
+        #expect(await cache.invalidate(id))
+        #expect(try await music.getTrack(.with { $0.trackID = id }, options: options).title == "Changed Behind The Cache")
         await platform.stop()
     }
 

@@ -24,6 +24,7 @@ final class PlatformHarness: Sendable {
     let signingKeys: SigningKeySet
     let tokenSettings: AccessTokenSettings
     let certificates: TestCertificates
+    let redisNamespace: String
     private let adminURL: String
     private let databaseName: String
     private let keyFolder: String
@@ -32,9 +33,10 @@ final class PlatformHarness: Sendable {
 
     private init(
         server: RunningGRPCServer, channel: GRPCChannel, pool: PostgresPool, redis: RedisClient, catalog: Catalog,
-        signingKeys: SigningKeySet, tokenSettings: AccessTokenSettings, certificates: TestCertificates, adminURL: String,
-        databaseName: String, keyFolder: String
+        signingKeys: SigningKeySet, tokenSettings: AccessTokenSettings, certificates: TestCertificates, redisNamespace: String,
+        adminURL: String, databaseName: String, keyFolder: String
     ) {
+        self.redisNamespace = redisNamespace
         self.server = server
         self.channel = channel
         self.pool = pool
@@ -89,7 +91,8 @@ final class PlatformHarness: Sendable {
             configuration: GRPCChannelConfiguration(security: .tls(context: clientTLS, serverHostname: "localhost")))
         return PlatformHarness(
             server: server, channel: channel, pool: pool, redis: redis, catalog: catalog, signingKeys: signingKeys,
-            tokenSettings: tokenSettings, certificates: certificates, adminURL: adminURL, databaseName: databaseName,
+            tokenSettings: tokenSettings, certificates: certificates, redisNamespace: "test-\(suffix)", adminURL: adminURL,
+            databaseName: databaseName,
             keyFolder: keyFolder)
     }
 

@@ -75,6 +75,9 @@ struct UserServiceTests {
             $0.updateMask = .with { $0.paths = ["display_name", "country"] }
         }, options: PlatformHarness.authorized(tokens.accessToken))
         #expect(updated.displayName == "Zoë K." && updated.country == "DE")
+        // GetMe was cached before the update; the update invalidated it.
+        let afterUpdate = try await users.getMe(GetMeRequest(), options: PlatformHarness.authorized(tokens.accessToken))
+        #expect(afterUpdate.displayName == "Zoë K." && afterUpdate.country == "DE")
         let cleared = try await users.updateMe(.with { $0.updateMask = .with { $0.paths = ["country"] } },
                                                options: PlatformHarness.authorized(tokens.accessToken))
         #expect(cleared.country == "" && cleared.displayName == "Zoë K.")

@@ -29,6 +29,12 @@ let package = Package(
         // The gRPC fabric and its TLS, for applications and for tools/bench.
         .library(name: "AudoticsTransport", targets: ["AudoticsTransport"]),
         .library(name: "AudoticsTLS", targets: ["AudoticsTLS"]),
+        // For tools/bench's services benchmark: the composed platform and what it is built from.
+        .library(name: "AudoticsPlatform", targets: ["AudoticsPlatform"]),
+        .library(name: "AudoticsMusic", targets: ["AudoticsMusic"]),
+        .library(name: "AudoticsMigrations", targets: ["AudoticsMigrations"]),
+        .library(name: "AudoticsAuth", targets: ["AudoticsAuth"]),
+        .library(name: "AudoticsPostgres", targets: ["AudoticsPostgres"]),
         // Redis for the services: connections, a pool, a cache and a rate limiter.
         .library(name: "AudoticsRedisClient", targets: ["AudoticsRedisClient"]),
     ],

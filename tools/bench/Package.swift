@@ -3,7 +3,9 @@
 // The benchmarks of Audotics, each side by side with a baseline in one run (see README.md):
 // - `audotics-bench codec`: our protobuf-c runtime against apple/swift-protobuf;
 // - `audotics-bench rpc-server` + `tools/bench/rpc-bench`: our gRPC server (AudoticsTransport) against
-//   grpc/grpc-swift-2 on grpc-swift-nio-transport, with nghttpd as the HTTP/2 ceiling.
+//   grpc/grpc-swift-2 on grpc-swift-nio-transport, with nghttpd as the HTTP/2 ceiling;
+// - `audotics-bench services` + `tools/bench/services-bench`: the services end to end, with `pgbench -S` as the
+//   database ceiling.
 // Build and run in release mode only.
 //
 // swift-protobuf and grpc-swift are baselines and live only here; the main package never depends on them.
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // The RPC baseline: grpc-swift 2 on its SwiftNIO HTTP/2 transport.
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
@@ -56,6 +59,16 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "AudoticsAPI", package: "Audotics"),
                 .product(name: "AudoticsProtobuf", package: "Audotics"),
+                .product(name: "AudoticsPlatform", package: "Audotics"),
+                .product(name: "AudoticsMusic", package: "Audotics"),
+                .product(name: "AudoticsMigrations", package: "Audotics"),
+                .product(name: "AudoticsAuth", package: "Audotics"),
+                .product(name: "AudoticsPostgres", package: "Audotics"),
+                .product(name: "AudoticsRedisClient", package: "Audotics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AudoticsTransport", package: "Audotics"),
+                .product(name: "AudoticsTLS", package: "Audotics"),
+                .product(name: "AudoticsRPC", package: "Audotics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]

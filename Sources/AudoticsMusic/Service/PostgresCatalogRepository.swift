@@ -40,18 +40,29 @@ public struct PostgresCatalogRepository: CatalogRepository {
     public func search(_ search: CatalogSearch, deadline: ContinuousClock.Instant?) async throws -> (tracks: [Track], total: Int) {
         let query = search.query
         let genre = search.genre
-        let rows = try await pool.query(
-            """
-            WITH q AS (SELECT websearch_to_tsquery('simple', music.fold(\(query))) AS words, music.fold(\(query)) AS folded)
-            SELECT \(unescaped: Self.trackColumns), count(*) OVER () AS total
-            FROM music.tracks t, q
-            WHERE (q.folded = '' OR t.search_vector @@ q.words OR t.search_text % q.folded)
-              AND (\(genre) = '' OR \(genre) = ANY(t.genres))
-            ORDER BY CASE WHEN q.folded = '' THEN 0
-                          ELSE ts_rank_cd(t.search_vector, q.words) + similarity(t.search_text, q.folded) END DESC,
-                     t.popularity DESC, t.id
-            LIMIT \(search.limit) OFFSET \(search.offset)
-            """, deadline: deadline)
+        // Two statements, so that each plan can use its indexes: with text, a BitmapOr of the full-text index and
+        // the trigram index (word similarity, for typos); the query's folded forms are computed once (in `q`), not
+        // per row. Without text, the genre alone.
+        let statement: PostgresQuery
+        if query.isEmpty {
+            statement = """
+                SELECT \(unescaped: Self.trackColumns), count(*) OVER () AS total
+                FROM music.tracks t WHERE \(genre) = ANY(t.genres)
+                ORDER BY t.popularity DESC, t.id
+                LIMIT \(search.limit) OFFSET \(search.offset)
+                """
+        } else {
+            statement = """
+                WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('simple', music.fold(\(query))) AS words, music.fold(\(query)) AS folded)
+                SELECT \(unescaped: Self.trackColumns), count(*) OVER () AS total
+                FROM music.tracks t CROSS JOIN q
+                WHERE (t.search_vector @@ websearch_to_tsquery('simple', music.fold(\(query))) OR music.fold(\(query)) <% t.search_text)
+                  AND (\(genre) = '' OR \(genre) = ANY(t.genres))
+                ORDER BY ts_rank_cd(t.search_vector, q.words) + word_similarity(q.folded, t.search_text) DESC, t.popularity DESC, t.id
+                LIMIT \(search.limit) OFFSET \(search.offset)
+                """
+        }
+        let rows = try await pool.query(statement, deadline: deadline)
         var tracks: [Track] = []
         var total = 0
         for row in rows {
@@ -59,15 +70,9 @@ public struct PostgresCatalogRepository: CatalogRepository {
             total = try row.decode(Int.self, column: 14)
         }
         if tracks.isEmpty && search.offset > 0 {
-            // Past the end: count without fetching, so the caller still learns the size.
-            let count = try await pool.query(
-                """
-                WITH q AS (SELECT websearch_to_tsquery('simple', music.fold(\(query))) AS words, music.fold(\(query)) AS folded)
-                SELECT count(*) FROM music.tracks t, q
-                WHERE (q.folded = '' OR t.search_vector @@ q.words OR t.search_text % q.folded)
-                  AND (\(genre) = '' OR \(genre) = ANY(t.genres))
-                """, deadline: deadline)
-            total = try count.first?.decode(Int.self, column: 0) ?? 0
+            // Past the end: the size from the first page.
+            let first = try await self.search(CatalogSearch(query: query, genre: genre, offset: 0, limit: 1), deadline: deadline)
+            return ([], first.total)
         }
         return (tracks, min(total, CatalogSearch.maxMatches))
     }

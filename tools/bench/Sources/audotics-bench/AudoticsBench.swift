@@ -6,6 +6,6 @@ struct AudoticsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audotics-bench",
         abstract: "Audotics benchmarks. Build in release mode: swift run -c release audotics-bench <subcommand>.",
-        subcommands: [CodecCommand.self, RPCServerCommand.self]
+        subcommands: [CodecCommand.self, RPCServerCommand.self, ServicesCommand.self]
     )
 }

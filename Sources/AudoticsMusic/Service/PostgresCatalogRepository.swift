@@ -42,7 +42,8 @@ public struct PostgresCatalogRepository: CatalogRepository {
         let genre = search.genre
         // Two statements, so that each plan can use its indexes: with text, a BitmapOr of the full-text index and
         // the trigram index (word similarity, for typos); the query's folded forms are computed once (in `q`), not
-        // per row. Without text, the genre alone.
+        // per row. Word matches rank first (by text rank), then typo matches by word similarity, which is only
+        // computed for those (it is the expensive part). Without text, the genre alone.
         let statement: PostgresQuery
         if query.isEmpty {
             statement = """
@@ -58,7 +59,9 @@ public struct PostgresCatalogRepository: CatalogRepository {
                 FROM music.tracks t CROSS JOIN q
                 WHERE (t.search_vector @@ websearch_to_tsquery('simple', music.fold(\(query))) OR music.fold(\(query)) <% t.search_text)
                   AND (\(genre) = '' OR \(genre) = ANY(t.genres))
-                ORDER BY ts_rank_cd(t.search_vector, q.words) + word_similarity(q.folded, t.search_text) DESC, t.popularity DESC, t.id
+                ORDER BY CASE WHEN t.search_vector @@ q.words THEN 1 + ts_rank_cd(t.search_vector, q.words)
+                              ELSE word_similarity(q.folded, t.search_text) END DESC,
+                         t.popularity DESC, t.id
                 LIMIT \(search.limit) OFFSET \(search.offset)
                 """
         }

@@ -26,6 +26,22 @@ struct KeyRotationTests {
         #expect(try verifier.verify(newToken.token).subject == "v")
     }
 
+    @Test("a token remembered as verified still expires, and a tampered copy is checked afresh")
+    func verifiedCache() throws {
+        let keys = try SigningKeySet(current: SigningKey.generate())
+        let settings = TokenFixtures.settings
+        let token = try AccessTokenIssuer(keys: keys, settings: settings).issue(subject: "u").token
+        let verifier = AccessTokenVerifier(keys: keys.verificationKeys, settings: settings)
+        #expect(try verifier.verify(token).subject == "u")
+        #expect(try verifier.verify(token).subject == "u")
+        let later = Date().addingTimeInterval(16 * 60)
+        let expired = #expect(throws: AuthError.self) { try verifier.verify(token, now: later) }
+        #expect(expired?.code == .expired)
+        var tampered = Array(token)
+        tampered[tampered.count - 2] = tampered[tampered.count - 2] == "A" ? "B" : "A"
+        #expect(throws: AuthError.self) { try verifier.verify(String(tampered)) }
+    }
+
     @Test("two keys with one key ID are refused")
     func duplicateKeyIDs() throws {
         let key = try SigningKey.generate()

@@ -10,10 +10,18 @@ internal import Synchronization
 /// `nbf - leeway <= now`, `iat - leeway <= now`. Errors never quote the token.
 ///
 /// A class so that all holders share one key set that `replaceKeys` can swap (after a JWKS refresh or rotation).
+///
+/// Checking an Ed25519 signature costs far more than the rest of a call, and a client presents the same token for
+/// its whole lifetime, so tokens that verified are remembered (at most `verifiedCacheLimit`, forgotten all at once
+/// when full, and whenever the key set changes); a remembered token still has its times checked on every use.
 public final class AccessTokenVerifier: Sendable {
     /// Issuer, audience and leeway.
     public let settings: AccessTokenSettings
     private let keySet: Mutex<VerificationKeySet>
+    /// Tokens whose signature, header and claim types were verified, with their claims.
+    private let verified = Mutex<[String: AccessTokenClaims]>([:])
+    /// The most tokens remembered as verified.
+    public static let verifiedCacheLimit = 10_000
 
     /// Creates a verifier trusting `keys`.
     public init(keys: VerificationKeySet, settings: AccessTokenSettings) {
@@ -27,11 +35,16 @@ public final class AccessTokenVerifier: Sendable {
     /// Trusts `keys` from now on (tokens signed by keys no longer in the set stop verifying).
     public func replaceKeys(_ keys: VerificationKeySet) {
         keySet.withLock { $0 = keys }
+        verified.withLock { $0.removeAll() }
     }
 
     /// The token's claims if it is valid at `now`; otherwise an `AuthError` whose `rpcError` is UNAUTHENTICATED.
     public func verify(_ token: String, now: Date = Date()) throws(AuthError) -> AccessTokenClaims {
         guard !token.isEmpty else { throw AuthError(code: .missingToken, message: "no access token was presented") }
+        if let claims = verified.withLock({ $0[token] }) {
+            try checkClaims(claims, now: now)
+            return claims
+        }
         let jws = try CompactJWS(parsing: token)
         try checkHeader(jws.header)
         guard let keyID = jws.header.keyID, let key = keys.key(forID: keyID) else {
@@ -52,6 +65,10 @@ public final class AccessTokenVerifier: Sendable {
                     + "(and nbf, when present), and a string or string-array aud")
         }
         try checkClaims(claims, now: now)
+        verified.withLock { cache in
+            if cache.count >= Self.verifiedCacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[token] = claims
+        }
         return claims
     }
 

@@ -291,7 +291,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AudoticsMigrationsTests",
-            dependencies: ["AudoticsMigrations", "AudoticsPostgres"],
+            dependencies: ["AudoticsMigrations", "AudoticsPostgres", "AudoticsTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsRedisTests", dependencies: ["AudoticsRedis"], swiftSettings: strictSwift),
@@ -300,7 +300,7 @@ let package = Package(
             dependencies: ["AudoticsServiceSupport", "AudoticsRPC", "AudoticsWellKnownTypes"], swiftSettings: strictSwift
         ),
         .testTarget(
-            name: "AudoticsMusicTests", dependencies: ["AudoticsMusic", "AudoticsMigrations", "AudoticsPostgres"],
+            name: "AudoticsMusicTests", dependencies: ["AudoticsMusic", "AudoticsMigrations", "AudoticsPostgres", "AudoticsTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import AudoticsAPI
 import AudoticsPostgres
+import AudoticsServiceSupport
 import AudoticsWellKnownTypes
 
 /// A playlist row as the store reads it.
@@ -64,15 +65,8 @@ struct PlaylistRecord: Sendable {
             $0.snapshotID = snapshotID
             $0.itemCount = Int32(itemCount)
             $0.totalDurationMs = totalDurationMs
-            $0.createdAt = Self.timestamp(createdAt)
-            $0.updatedAt = Self.timestamp(updatedAt)
-        }
-    }
-
-    static func timestamp(_ microseconds: Int64) -> Timestamp {
-        .with {
-            $0.seconds = microseconds / 1_000_000
-            $0.nanos = Int32(microseconds % 1_000_000) * 1_000
+            $0.createdAt = Timestamp(unixMicroseconds: createdAt)
+            $0.updatedAt = Timestamp(unixMicroseconds: updatedAt)
         }
     }
 }

@@ -4,6 +4,7 @@ public import AudoticsPostgres
 public import AudoticsRPC
 import AudoticsServiceSupport
 import AudoticsTLS
+import AudoticsWellKnownTypes
 import Foundation
 
 /// `audotics.v1.PlaylistService` on PostgreSQL's playlists schema, asking MusicService (`TrackLookup`) about
@@ -96,7 +97,7 @@ public struct PlaylistService: PlaylistServiceProtocol {
                     $0.position = try item.decode(Int32.self, column: 0)
                     $0.trackID = trackID
                     if let track = details[trackID] { $0.track = track }
-                    $0.addedAt = PlaylistRecord.timestamp(try item.decode(Int64.self, column: 2))
+                    $0.addedAt = Timestamp(unixMicroseconds: try item.decode(Int64.self, column: 2))
                     $0.addedByUserID = try item.decode(String.self, column: 3)
                 }
             }

@@ -221,7 +221,7 @@ public struct UserService: UserServiceProtocol {
             $0.expiresIn = Int32(clamping: access.expiresIn)
             $0.accessTokenExpiresAt = Timestamp.with { $0.seconds = access.claims.expiresAt }
             $0.refreshToken = refresh.token
-            $0.refreshTokenExpiresAt = Self.timestamp(refreshExpiresAt)
+            $0.refreshTokenExpiresAt = Timestamp(unixMicroseconds: refreshExpiresAt)
         }
     }
 
@@ -259,15 +259,8 @@ public struct UserService: UserServiceProtocol {
             $0.email = account.email
             $0.displayName = account.displayName
             $0.country = account.country
-            $0.createdAt = timestamp(account.createdAt)
-            $0.updatedAt = timestamp(account.updatedAt)
-        }
-    }
-
-    static func timestamp(_ microseconds: Int64) -> Timestamp {
-        .with {
-            $0.seconds = microseconds / 1_000_000
-            $0.nanos = Int32(microseconds % 1_000_000) * 1_000
+            $0.createdAt = Timestamp(unixMicroseconds: account.createdAt)
+            $0.updatedAt = Timestamp(unixMicroseconds: account.updatedAt)
         }
     }
 

@@ -1,3 +1,4 @@
+import AudoticsTestSupport
 import AudoticsMigrations
 import AudoticsPostgres
 import Foundation
@@ -110,13 +111,4 @@ func withScratchDatabase(_ body: (String) throws -> Void) throws {
     _ = try admin.execute("CREATE DATABASE \(name)")
     defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
     try body(replacingDatabase(in: base, with: name))
-}
-
-/// `postgresql://user@host:port/db?x=y` with `db` replaced.
-func replacingDatabase(in url: String, with name: String) -> String {
-    guard let scheme = url.range(of: "://") else { return url }
-    let rest = url[scheme.upperBound...]
-    let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-    let authority = rest.prefix { $0 != "/" && $0 != "?" }
-    return String(url[..<scheme.upperBound]) + authority + "/" + name + query
 }

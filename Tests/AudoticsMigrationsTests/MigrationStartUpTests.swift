@@ -1,3 +1,4 @@
+import AudoticsTestSupport
 import AudoticsMigrations
 import AudoticsPostgres
 import Foundation

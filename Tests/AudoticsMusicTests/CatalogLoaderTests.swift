@@ -1,6 +1,7 @@
 import AudoticsMigrations
 import AudoticsMusic
 import AudoticsPostgres
+import AudoticsTestSupport
 import Foundation
 import Testing
 
@@ -67,11 +68,7 @@ func withMusicDatabase(_ body: (PostgresConnection) throws -> Void) throws {
     let admin = try PostgresConnection(url: base)
     _ = try admin.execute("CREATE DATABASE \(name)")
     defer { _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-    guard let scheme = base.range(of: "://") else { return }
-    let rest = base[scheme.upperBound...]
-    let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-    let url = String(base[..<scheme.upperBound]) + rest.prefix { $0 != "/" && $0 != "?" } + "/" + name + query
-    let connection = try PostgresConnection(url: url)
+    let connection = try PostgresConnection(url: replacingDatabase(in: base, with: name))
     _ = try MigrationRunner(connection: connection, catalog: MigrationCatalog.bundled()).migrate()
     try body(connection)
 }

@@ -61,7 +61,7 @@ final class PlatformHarness: Sendable {
         }
         let suffix = UInt32.random(in: 0...UInt32.max)
         let databaseName = "audotics_platform_\(suffix)"
-        let databaseURL = Self.replacingDatabase(in: adminURL, with: databaseName)
+        let databaseURL = replacingDatabase(in: adminURL, with: databaseName)
         let catalog = CatalogGenerator(seed: 11, trackCount: catalogSize).generate()
         try await blocking {
             let admin = try PostgresConnection(url: adminURL)
@@ -114,13 +114,6 @@ final class PlatformHarness: Sendable {
     /// Call options carrying an access token.
     static func authorized(_ token: String, timeout: Duration = .seconds(10)) -> CallOptions {
         CallOptions(timeout: timeout, metadata: ["authorization": .string("Bearer \(token)")])
-    }
-
-    static func replacingDatabase(in url: String, with name: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let query = rest.firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-        return String(url[..<scheme.upperBound]) + rest.prefix { $0 != "/" && $0 != "?" } + "/" + name + query
     }
 }
 

@@ -1,4 +1,3 @@
-internal import CNghttp2
 import Glibc
 
 /// Turns received header names and values into Strings cheaply.

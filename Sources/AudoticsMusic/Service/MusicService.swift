@@ -112,8 +112,8 @@ public struct MusicService: MusicServiceProtocol {
         violations.check(
             (0...Int32(Self.maxHistoryPage)).contains(request.pageSize), "page_size", .outOfRange,
             "must be between 0 and \(Self.maxHistoryPage) (0 means \(Self.defaultHistoryPage))")
-        let start = request.startTime.map(Self.microseconds)
-        let end = request.endTime.map(Self.microseconds)
+        let start = request.startTime?.unixMicroseconds
+        let end = request.endTime?.unixMicroseconds
         if let start, let end { violations.check(start <= end, "start_time", .outOfRange, "must not be after end_time") }
         try violations.throwIfAny()
         let scope = "history|\(principal.userID)|\(start.map(String.init) ?? "")|\(end.map(String.init) ?? "")"
@@ -126,13 +126,9 @@ public struct MusicService: MusicServiceProtocol {
             response.entries = Array(entries.prefix(limit))
             if entries.count > limit, let last = response.entries.last, let playedAt = last.playedAt {
                 response.nextPageToken = PageToken(
-                    cursor: HistoryCursor(playedAt: Self.microseconds(playedAt), playID: last.playID), scope: scope
+                    cursor: HistoryCursor(playedAt: playedAt.unixMicroseconds, playID: last.playID), scope: scope
                 ).encoded
             }
         }
-    }
-
-    static func microseconds(_ timestamp: Timestamp) -> Int64 {
-        timestamp.seconds &* 1_000_000 &+ Int64(timestamp.nanos / 1_000)
     }
 }

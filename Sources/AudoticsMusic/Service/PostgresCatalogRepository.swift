@@ -1,5 +1,6 @@
 public import AudoticsAPI
 public import AudoticsPostgres
+import AudoticsServiceSupport
 import AudoticsWellKnownTypes
 
 /// The catalog in PostgreSQL's music schema (see `Sources/AudoticsMigrations/SQL/music`), read through a pool.
@@ -151,10 +152,7 @@ public struct PostgresCatalogRepository: CatalogRepository {
             let micros = try row.decode(Int64.self, column: 1)
             var entry = HistoryEntry()
             entry.playID = try row.decode(String.self, column: 0)
-            entry.playedAt = .with {
-                $0.seconds = micros / 1_000_000
-                $0.nanos = Int32(micros % 1_000_000) * 1_000
-            }
+            entry.playedAt = Timestamp(unixMicroseconds: micros)
             entry.playedMs = try row.decode(Int32.self, column: 2)
             entry.completed = try row.decode(Bool.self, column: 3)
             entry.skipped = try row.decode(Bool.self, column: 4)

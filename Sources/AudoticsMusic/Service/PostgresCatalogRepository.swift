@@ -41,10 +41,8 @@ public struct PostgresCatalogRepository: CatalogRepository {
     public func search(_ search: CatalogSearch, deadline: ContinuousClock.Instant?) async throws -> (tracks: [Track], total: Int) {
         let query = search.query
         let genre = search.genre
-        // Two statements, so that each plan can use its indexes: with text, a BitmapOr of the full-text index and
-        // the trigram index (word similarity, for typos); the query's folded forms are computed once (in `q`), not
-        // per row. Word matches rank first (by text rank), then typo matches by word similarity, which is only
-        // computed for those (it is the expensive part). Without text, the genre alone.
+        // With text, `music.search_track_ids` (migration music/0003) ranks the matches in a plan that uses the
+        // full-text and trigram indexes, and the page's tracks are joined back by ID. Without text, the genre alone.
         let statement: PostgresQuery
         if query.isEmpty {
             statement = """
@@ -55,15 +53,10 @@ public struct PostgresCatalogRepository: CatalogRepository {
                 """
         } else {
             statement = """
-                WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('simple', music.fold(\(query))) AS words, music.fold(\(query)) AS folded)
-                SELECT \(unescaped: Self.trackColumns), count(*) OVER () AS total
-                FROM music.tracks t CROSS JOIN q
-                WHERE (t.search_vector @@ websearch_to_tsquery('simple', music.fold(\(query))) OR music.fold(\(query)) <% t.search_text)
-                  AND (\(genre) = '' OR \(genre) = ANY(t.genres))
-                ORDER BY CASE WHEN t.search_vector @@ q.words THEN 1 + ts_rank_cd(t.search_vector, q.words)
-                              ELSE word_similarity(q.folded, t.search_text) END DESC,
-                         t.popularity DESC, t.id
-                LIMIT \(search.limit) OFFSET \(search.offset)
+                SELECT \(unescaped: Self.trackColumns), m.total
+                FROM music.search_track_ids(\(query), \(genre), \(search.limit), \(search.offset)) m
+                JOIN music.tracks t ON t.id = m.id
+                ORDER BY m.ordinal
                 """
         }
         let rows = try await pool.query(statement, deadline: deadline)

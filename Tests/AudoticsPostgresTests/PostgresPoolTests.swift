@@ -1,4 +1,4 @@
-import AudoticsPostgres
+@testable import AudoticsPostgres
 import Synchronization
 import Testing
 
@@ -55,6 +55,42 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("waiters give up at their own time limits, whatever order they came in, and the rest are still served")
+    func waiterTimeLimits() async throws {
+        try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in
+            let release = AsyncGate()
+            let holder = Task {
+                try await pool.withConnection { connection in
+                    _ = try await connection.query("SELECT 1")
+                    await release.wait()
+                }
+            }
+            while pool.statistics.leased < 1 { try await Task.sleep(for: .milliseconds(5)) }
+            let started = ContinuousClock.now
+            // The first waiter has the latest limit; later ones have earlier limits than the timer was set for.
+            let limits: [Duration] = [.milliseconds(900), .milliseconds(500), .milliseconds(150)]
+            let waiters = limits.map { limit in
+                Task { () -> (Duration, SQLState?) in
+                    do {
+                        _ = try await pool.query("SELECT 1", deadline: started + limit)
+                        return (started.duration(to: .now), nil)
+                    } catch {
+                        return (started.duration(to: .now), (error as? PostgresError)?.code)
+                    }
+                }
+            }
+            let patient = Task { try await pool.query("SELECT 2 AS two", deadline: started + .seconds(10)) }
+            for (limit, waiter) in zip(limits, waiters) {
+                let (waited, code) = await waiter.value
+                #expect(code == .tooManyConnections)
+                #expect(waited >= limit - .milliseconds(10) && waited < limit + .milliseconds(400), "waited \(waited) for \(limit)")
+            }
+            release.open()
+            try await holder.value
+            #expect(try await patient.value.first?.decode(Int.self, column: "two") == 2)
+        }
+    }
+
     @Test("200 concurrent tasks over 8 connections all get correct answers")
     func concurrency() async throws {
         try await TestDatabase.withPool(configure: { $0.maxConnections = 8 }) { pool in
@@ -97,6 +133,44 @@ struct PostgresPoolTests {
             }
             #expect(late?.code == .queryCanceled || late?.code == .tooManyConnections)
         }
+    }
+
+    @Test("statement_timeout is kept between statements with similar deadlines, and re-set or reset when they differ")
+    func statementTimeoutReuse() async throws {
+        try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in
+            func timeout(deadline: ContinuousClock.Instant?) async throws -> String {
+                try await pool.query("SHOW statement_timeout", deadline: deadline).first?.decode(String.self, column: 0) ?? ""
+            }
+            let first = try await timeout(deadline: .now + .seconds(10))
+            // A deadline a little shorter reuses the timeout in force (no SET round trip) ...
+            #expect(try await timeout(deadline: .now + .milliseconds(9_950)) == first)
+            // ... a much shorter one must not wait for it, and a longer one must not be cut short by it.
+            let short = try await timeout(deadline: .now + .seconds(2))
+            #expect(short != first)
+            #expect(try await timeout(deadline: .now + .seconds(20)) != short)
+            // A statement without a deadline runs under the server's setting again.
+            #expect(try await timeout(deadline: nil) == "0")
+
+            // A short timeout left at session level by one lease neither cuts a later lease's transaction short ...
+            _ = try await pool.query("SELECT 1", deadline: .now + .milliseconds(200))
+            try await pool.withTransaction { connection in
+                _ = try await connection.query("SELECT pg_sleep(0.4)")
+            }
+            // ... nor a later statement with a longer deadline.
+            _ = try await pool.query("SELECT 1", deadline: .now + .milliseconds(200))
+            _ = try await pool.query("SELECT pg_sleep(0.4)", deadline: .now + .seconds(5))
+        }
+    }
+
+    @Test("a statement_timeout in force stands for a new deadline only within 1/64 early and 1/4 late")
+    func statementTimeoutTolerance() {
+        #expect(PostgresSession.timeout(10_000, fits: 10_000))
+        #expect(PostgresSession.timeout(9_900, fits: 10_000))
+        #expect(!PostgresSession.timeout(9_800, fits: 10_000))
+        #expect(PostgresSession.timeout(12_500, fits: 10_000))
+        #expect(!PostgresSession.timeout(12_600, fits: 10_000))
+        #expect(!PostgresSession.timeout(300, fits: 1))
+        #expect(PostgresSession.timeout(1, fits: 1))
     }
 
     @Test("a pipeline sends a batch in one go and returns results in order; a failure rolls the batch back")

@@ -37,6 +37,9 @@ struct PoolStateMachine {
         self.capacity = capacity
     }
 
+    /// Whether a lease request now would have to wait (every worker leased, none may be added).
+    var wouldWait: Bool { !isShutDown && free.isEmpty && workerCount >= capacity }
+
     /// A lease request from `waiter`; on `.wait` the waiter is queued.
     mutating func requestLease(waiter: UInt64) -> LeaseAction {
         if isShutDown { return .fail }

@@ -48,11 +48,11 @@ final class WorkerContext {
         if let session, !session.isConnected { close() }
     }
 
-    /// When a lease ends: rolls back a transaction the holder left open and resets our session settings.
+    /// When a lease ends: rolls back a transaction the holder left open. A session-level `statement_timeout`
+    /// stays: the next statement keeps it, changes it or resets it (`PostgresSession.applyTimeout`).
     func resetAfterLease() {
         guard let session, session.isConnected else { return close() }
         if !session.isIdle { try? session.executeSimple("ROLLBACK") }
-        if session.isIdle, session.timeoutIsSet { try? session.applyTimeout(nil) }
         afterJob()
     }
 

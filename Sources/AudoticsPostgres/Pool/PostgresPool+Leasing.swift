@@ -1,6 +1,24 @@
 extension PostgresPool {
     /// Leases a worker, waiting until the earlier of `deadline` and `acquireTimeout`.
     func acquire(deadline: ContinuousClock.Instant?) async throws(PostgresError) -> (PostgresWorker, UInt64) {
+        // The common case, a free connection, needs no suspension (a continuation resumed at once would still
+        // send the task through its executor's queue once more).
+        let immediate: Result<(PostgresWorker, UInt64), PostgresError>? = state.withLock { state in
+            guard !state.machine.wouldWait else { return nil }
+            state.nextID += 1
+            let id = state.nextID
+            switch state.machine.requestLease(waiter: id) {
+            case .lease(let index): return .success((state.workers[index], id))
+            case .create(let index): return .success((createWorker(index: index, in: &state), id))
+            case .fail: return .failure(Self.shutDownError)
+            case .wait: preconditionFailure("a lease waited although the state machine said it would not")
+            }
+        }
+        if let immediate {
+            let (worker, id) = try immediate.get()
+            worker.queue.setLease(id)
+            return (worker, id)
+        }
         let limit = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
         let waitUntil = deadline.map { min($0, limit) } ?? limit
         let id = state.withLock { state in
@@ -33,22 +51,24 @@ extension PostgresPool {
             case .lease(let index):
                 return .success(state.workers[index])
             case .create(let index):
-                let worker = PostgresWorker(id: index, configuration: configuration, counters: counters)
-                state.workers.append(worker)
-                return .success(worker)
+                return .success(createWorker(index: index, in: &state))
             case .fail:
                 return .failure(Self.shutDownError)
             case .wait:
-                let timer = Task { [weak self] in
-                    try? await Task.sleep(until: waitUntil)
-                    guard !Task.isCancelled, let self else { return }
-                    self.abandon(waiter: id, error: self.exhaustedError())
-                }
-                state.waiters[id] = Waiter(continuation: continuation, timer: timer)
+                state.waiters[id] = Waiter(continuation: continuation, waitUntil: waitUntil)
+                if state.timerWakesAt.map({ waitUntil < $0 }) ?? true { startTimer(at: waitUntil, in: &state) }
                 return nil
             }
         }
         if let outcome { continuation.resume(returning: outcome) }
+    }
+
+    /// Starts the worker the state machine asked for; it takes the next index in `workers`.
+    private func createWorker(index: Int, in state: inout State) -> PostgresWorker {
+        assert(index == state.workers.count, "workers are created in index order")
+        let worker = PostgresWorker(id: index, configuration: configuration, counters: counters)
+        state.workers.append(worker)
+        return worker
     }
 
     /// Fails a waiting request (deadline or cancellation), if it is still waiting.
@@ -62,14 +82,57 @@ extension PostgresPool {
             return state.waiters.removeValue(forKey: id)
         }
         guard let waiter else { return }
-        waiter.timer?.cancel()
         waiter.continuation.resume(returning: .failure(error))
     }
 
-    /// Gives a worker back: it first cleans up on its thread, then goes to the oldest waiter or the free list.
-    func release(_ worker: PostgresWorker) {
+    /// (Re)starts the one timer task of the pool, to wake at `instant`. A task per waiter cost a task start and
+    /// a cancellation (two wake-ups of the cooperative pool) for nearly every lease under load; waiters mostly
+    /// arrive with later time limits than those before them, so the timer is rarely restarted.
+    private func startTimer(at instant: ContinuousClock.Instant, in state: inout State) {
+        state.timer?.cancel()
+        state.timerWakesAt = instant
+        state.timer = Task { [weak self] in
+            var wakeAt = instant
+            while true {
+                guard (try? await Task.sleep(until: wakeAt)) != nil, let self else { return }
+                guard let next = self.expireWaiters() else { return }
+                wakeAt = next
+            }
+        }
+    }
+
+    /// Fails the waiters whose time is up; returns when the timer should wake next (nil: nobody waits, the
+    /// timer ends).
+    private func expireWaiters() -> ContinuousClock.Instant? {
+        let now = ContinuousClock.now
+        let (expired, next): ([Waiter], ContinuousClock.Instant?) = state.withLock { state in
+            var expired: [Waiter] = []
+            var next: ContinuousClock.Instant?
+            for (id, waiter) in state.waiters {
+                if waiter.waitUntil <= now {
+                    if state.machine.abandonWait(waiter: id), let removed = state.waiters.removeValue(forKey: id) {
+                        expired.append(removed)
+                    }
+                } else {
+                    next = min(next ?? waiter.waitUntil, waiter.waitUntil)
+                }
+            }
+            state.timerWakesAt = next
+            if next == nil { state.timer = nil }
+            return (expired, next)
+        }
+        if !expired.isEmpty {
+            let error = exhaustedError()
+            for waiter in expired { waiter.continuation.resume(returning: .failure(error)) }
+        }
+        return next
+    }
+
+    /// Gives a worker back: it first cleans up on its thread (unless the lease's last job already did, `cleaned`),
+    /// then goes to the oldest waiter or the free list.
+    func release(_ worker: PostgresWorker, cleaned: Bool = false) {
         worker.queue.setLease(nil)
-        worker.runDetached { context in context.resetAfterLease() }
+        if !cleaned { worker.runDetached { context in context.resetAfterLease() } }
         let (action, waiter): (PoolStateMachine.ReleaseAction, Waiter?) = state.withLock { state in
             let action = state.machine.release(worker: worker.id)
             if case .handOver(_, let id) = action { return (action, state.waiters.removeValue(forKey: id)) }
@@ -77,7 +140,6 @@ extension PostgresPool {
         }
         switch action {
         case .handOver:
-            waiter?.timer?.cancel()
             waiter?.continuation.resume(returning: .success(worker))
         case .makeFree:
             break

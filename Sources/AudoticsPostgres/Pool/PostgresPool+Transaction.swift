@@ -57,9 +57,14 @@ extension PostgresPooledConnection {
     func begin(_ level: PostgresIsolationLevel, deadline: ContinuousClock.Instant?) async throws(PostgresError) {
         try await worker.run(lease: lease) { context throws(PostgresError) in
             let session = try context.readySession(inTransaction: false)
-            if session.timeoutIsSet { try session.applyTimeout(nil) }
+            // SET LOCAL overrides a session-level timeout left by earlier statements, in the same round trip
+            // (`DEFAULT`: the server's own setting, as RESET would give).
             var sql = "BEGIN ISOLATION LEVEL \(level.rawValue)"
-            if let deadline { sql += "; SET LOCAL statement_timeout = \(try PostgresSession.milliseconds(until: deadline))" }
+            if let deadline {
+                sql += "; SET LOCAL statement_timeout = \(try PostgresSession.milliseconds(until: deadline))"
+            } else if session.timeoutMilliseconds != nil {
+                sql += "; SET LOCAL statement_timeout = DEFAULT"
+            }
             try session.executeSimple(sql)
         }
     }

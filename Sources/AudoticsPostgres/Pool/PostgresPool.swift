@@ -27,11 +27,15 @@ public final class PostgresPool: Sendable {
         /// Requests given an ID that have not asked the state machine yet.
         var starting: Set<UInt64> = []
         var nextID: UInt64 = 0
+        /// The one task that fails waiters at their time limits, and when it next wakes (nil: no task).
+        var timer: Task<Void, Never>?
+        var timerWakesAt: ContinuousClock.Instant?
     }
 
     struct Waiter {
         var continuation: CheckedContinuation<Result<PostgresWorker, PostgresError>, Never>
-        var timer: Task<Void, Never>?
+        /// When the waiter gives up (the earlier of its deadline and `acquireTimeout`).
+        var waitUntil: ContinuousClock.Instant
     }
 
     /// The configuration the pool was created with.
@@ -70,16 +74,17 @@ public final class PostgresPool: Sendable {
     /// Runs one query on a leased connection; see `PostgresPooledConnection.query(_:)`.
     public func query(_ query: PostgresQuery, deadline: ContinuousClock.Instant? = nil) async throws(PostgresError) -> PostgresRows {
         let (worker, lease) = try await acquire(deadline: deadline)
-        defer { release(worker) }
-        return try await PostgresPooledConnection(worker: worker, lease: lease, deadline: deadline, inTransaction: false).query(query)
+        defer { release(worker, cleaned: true) }
+        return try await PostgresPooledConnection(worker: worker, lease: lease, deadline: deadline, inTransaction: false)
+            .query(query, endingLease: true)
     }
 
     /// Runs a batch in one round trip on a leased connection; see `PostgresPooledConnection.pipeline(_:)`.
     public func pipeline(_ queries: [PostgresQuery], deadline: ContinuousClock.Instant? = nil) async throws(PostgresError) -> [PostgresRows] {
         let (worker, lease) = try await acquire(deadline: deadline)
-        defer { release(worker) }
+        defer { release(worker, cleaned: true) }
         return try await PostgresPooledConnection(worker: worker, lease: lease, deadline: deadline, inTransaction: false)
-            .pipeline(queries)
+            .pipeline(queries, endingLease: true)
     }
 
     /// Stops leasing, fails waiting requests with `08003`, closes free connections now and leased ones when
@@ -90,8 +95,12 @@ public final class PostgresPool: Sendable {
             let waiters = waiterIDs.compactMap { state.waiters.removeValue(forKey: $0) }
             return (waiters, free.map { state.workers[$0] }, state.workers)
         }
+        state.withLock { state in
+            state.timer?.cancel()
+            state.timer = nil
+            state.timerWakesAt = nil
+        }
         for waiter in waiters {
-            waiter.timer?.cancel()
             waiter.continuation.resume(returning: .failure(Self.shutDownError))
         }
         // Leased workers are stopped by `release` when their holders are done.

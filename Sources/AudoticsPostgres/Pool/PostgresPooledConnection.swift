@@ -19,11 +19,18 @@ public struct PostgresPooledConnection: Sendable {
     /// Throws the server's error as `PostgresError` (description free of parameter values), `57014` past
     /// the deadline, `08006` when the connection is lost.
     public func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
+        try await self.query(query, endingLease: false)
+    }
+
+    /// `query(_:)`; with `endingLease`, the job also does the clean-up of a lease's end on the worker thread, so
+    /// that a one-statement lease wakes the worker once.
+    func query(_ query: PostgresQuery, endingLease: Bool) async throws(PostgresError) -> PostgresRows {
         guard query.bindings.count <= Int(UInt16.max) else {
             throw PostgresError(code: SQLState(rawValue: "54000"), message: "more than 65535 parameters")
         }
         let (deadline, inTransaction) = (self.deadline, self.inTransaction)
         return try await worker.run(lease: lease) { context throws(PostgresError) in
+            defer { if endingLease { context.resetAfterLease() } }
             let session = try context.readySession(inTransaction: inTransaction)
             if !inTransaction { try session.applyTimeout(deadline) }
             return try session.execute(query)
@@ -37,8 +44,14 @@ public struct PostgresPooledConnection: Sendable {
     /// of the batch is committed and the first error is thrown. Inside a transaction a failure aborts the
     /// transaction as any failed statement does.
     public func pipeline(_ queries: [PostgresQuery]) async throws(PostgresError) -> [PostgresRows] {
+        try await pipeline(queries, endingLease: false)
+    }
+
+    /// `pipeline(_:)`; `endingLease` as for `query(_:endingLease:)`.
+    func pipeline(_ queries: [PostgresQuery], endingLease: Bool) async throws(PostgresError) -> [PostgresRows] {
         let (deadline, inTransaction) = (self.deadline, self.inTransaction)
         return try await worker.run(lease: lease) { context throws(PostgresError) in
+            defer { if endingLease { context.resetAfterLease() } }
             let session = try context.readySession(inTransaction: inTransaction)
             if !inTransaction { try session.applyTimeout(deadline) }
             return try session.pipeline(queries)

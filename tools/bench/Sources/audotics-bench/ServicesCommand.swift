@@ -49,6 +49,15 @@ struct ServicesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Migrate, and seed a catalog of this many tracks when the database has none.")
     var prepareTracks = 50_000
 
+    @Option(name: .long, help: "h2load, to load uncached GetTrack from a C client as pgbench does (empty: skip).")
+    var h2load = ""
+
+    @Option(name: .long, help: "h2load's connections and streams per connection.")
+    var h2loadConnections = 8
+
+    @Option(name: .long)
+    var h2loadStreams = 4
+
     func run() async throws {
         _ = try await MigrationRunner.migrateOnStartUp(
             connectionString: PostgresConnectionString(databaseURL), catalog: MigrationCatalog.bundled())
@@ -82,9 +91,10 @@ struct ServicesCommand: AsyncParsableCommand {
             dependencies: .init(pool: pool, redis: redis, signingKeys: keys, tokenSettings: settings, redisNamespace: namespace),
             logger: logger)
         // The same MusicService without the track cache: every GetTrack reads PostgreSQL.
+        let completed = OutcomeCounter()
         let uncachedRouter = RPCRouter(
             services: [MusicService(repository: PostgresCatalogRepository(pool: pool))],
-            interceptors: [AuthenticationInterceptor(verifier: AccessTokenVerifier(keys: keys.verificationKeys, settings: settings))])
+            interceptors: [completed, AuthenticationInterceptor(verifier: AccessTokenVerifier(keys: keys.verificationKeys, settings: settings))])
         let tls = try ReloadableTLSContext(configuration: .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey))
         let server = try await GRPCServer(configuration: GRPCServerConfiguration(port: 0, tls: tls), router: router).start()
         let uncachedServer = try await GRPCServer(configuration: GRPCServerConfiguration(port: 0, tls: tls), router: uncachedRouter).start()
@@ -148,7 +158,22 @@ struct ServicesCommand: AsyncParsableCommand {
                 + pad(String(Int(result.rate)), 8) + " |" + pad(String(format: "%.2f", result.p50), 8) + " |"
                 + pad(String(format: "%.2f", result.p99), 8) + " |" + pad(String(result.errors), 6))
         }
-        print("uncached_getTrack_rps=\(Int(rows[0].1.rate))")
+        var uncachedRate = rows[0].1.rate
+        if !h2load.isEmpty {
+            let before = completed.counts()
+            let result = try await runH2load(port: uncachedServer.port, token: token, trackID: ids.randomElement()!)
+            let after = completed.counts()
+            let (succeeded, failed) = (after.succeeded - before.succeeded, after.failed - before.failed)
+            // h2load stops at its deadline with up to connections x streams calls in flight, which end cancelled.
+            guard failed <= h2loadConnections * h2loadStreams, succeeded >= result.requests else {
+                throw ValidationError("h2load's GetTrack calls: \(succeeded) succeeded, \(failed) failed, h2load sent \(result.requests)")
+            }
+            print("GetTrack, uncached, from h2load (\(h2loadConnections) connections x \(h2loadStreams) streams, one track ID): "
+                + "\(Int(result.rate)) req/s, mean \(String(format: "%.2f", result.meanMilliseconds)) ms, \(succeeded) calls OK, "
+                + "\(failed) cancelled at the end")
+            uncachedRate = result.rate
+        }
+        print("uncached_getTrack_rps=\(Int(uncachedRate))")
         await cachedChannel.close()
         await uncachedChannel.close()
         try await server.stop()
@@ -156,6 +181,54 @@ struct ServicesCommand: AsyncParsableCommand {
         await redis.shutdown()
         await pool.shutdown()
         try? FileManager.default.removeItem(atPath: keyFolder)
+    }
+
+    /// Loads the uncached server's GetTrack with h2load for `seconds` (TLS, a framed request with a bearer token).
+    func runH2load(port: Int, token: String, trackID: String) async throws -> (rate: Double, meanMilliseconds: Double, requests: Int) {
+        let request = GetTrackRequest.with { $0.trackID = trackID }.serializedBytes()
+        let framed = [0] + withUnsafeBytes(of: UInt32(request.count).bigEndian) { Array($0) } + request
+        let body = NSTemporaryDirectory() + "audotics-bench-gettrack-\(UInt32.random(in: 0...UInt32.max)).bin"
+        _ = FileManager.default.createFile(atPath: body, contents: Data(framed))
+        defer { try? FileManager.default.removeItem(atPath: body) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: h2load.contains("/") ? h2load : "/usr/bin/env")
+        process.arguments = (h2load.contains("/") ? [] : [h2load]) + [
+            "-D", String(seconds), "--warm-up-time", "1", "-c", String(h2loadConnections), "-m", String(h2loadStreams), "-t", "1",
+            "-d", body, "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", "authorization: Bearer \(token)",
+            "https://127.0.0.1:\(port)/audotics.v1.MusicService/GetTrack",
+        ]
+        // On a thread of its own: waiting for a child blocks, which must not happen on the cooperative pool.
+        let (text, status) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(String, Int32), any Error>) in
+            Thread.detachNewThread {
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = FileHandle.nullDevice
+                do {
+                    try process.run()
+                } catch {
+                    return continuation.resume(throwing: error)
+                }
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                continuation.resume(returning: (text, process.terminationStatus))
+            }
+        }
+        // "finished in 5.00s, 12345.67 req/s, ..." / "requests: N total, N started, N done, N succeeded, ..." /
+        // "time for request:   1.23ms  45.67ms  2.34ms ..." (min, max, mean, sd).
+        func number(after prefix: String, field: Int) -> Double? {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
+            let words = line.dropFirst(prefix.count).split(whereSeparator: { $0 == " " || $0 == "," })
+            guard field < words.count else { return nil }
+            var word = words[field]
+            var scale = 1.0
+            if word.hasSuffix("us") { word = word.dropLast(2); scale = 0.001 } else if word.hasSuffix("ms") { word = word.dropLast(2) }
+            else if word.hasSuffix("s") { word = word.dropLast(1); scale = 1000 }
+            return Double(word).map { $0 * scale }
+        }
+        guard status == 0, let rate = number(after: "finished in", field: 1),
+              let succeeded = number(after: "requests:", field: 6), let mean = number(after: "time for request:", field: 2)
+        else { throw ValidationError("h2load failed (status \(status)):\n\(text)") }
+        return (rate, mean, Int(succeeded))
     }
 
     struct Measurement {
@@ -198,5 +271,34 @@ struct ServicesCommand: AsyncParsableCommand {
 
     private func pad(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+/// Counts the calls that ended with status OK and the ones that did not (h2load sees only HTTP 200).
+final class OutcomeCounter: ServerInterceptor {
+    private let succeeded = Atomic<Int>(0)
+    private let failed = Atomic<Int>(0)
+
+    func counts() -> (succeeded: Int, failed: Int) { (succeeded.load(ordering: .relaxed), failed.load(ordering: .relaxed)) }
+
+    func intercept(requests: RPCAsyncSequence<[UInt8]>, responses: RPCWriter<[UInt8]>, context: ServerContext, next: RPCRouter.Handler) async throws {
+        do {
+            try await next(requests, responses, context)
+            succeeded.add(1, ordering: .relaxed)
+        } catch {
+            failed.add(1, ordering: .relaxed)
+            throw error
+        }
+    }
+
+    func interceptUnary(request: [UInt8], context: ServerContext, next: RPCRouter.UnaryHandler) async throws -> [UInt8] {
+        do {
+            let response = try await next(request, context)
+            succeeded.add(1, ordering: .relaxed)
+            return response
+        } catch {
+            failed.add(1, ordering: .relaxed)
+            throw error
+        }
     }
 }

@@ -11,12 +11,18 @@ public struct GeneratorOptions: Hashable, Sendable {
     /// whose types are not generated, such as `google/api/http.proto`), or `c` to act as the
     /// protoc-c shim.
     public var mode: String
+    /// In `swift` mode, when not empty: the name of an enum listing the schemas of every service of
+    /// the generated files (`services=AudoticsV1Services`).
+    public var serviceList: String
 
     /// Creates options.
-    public init(module: String, packageModules: [String: String] = [:], mode: String = "swift") {
+    public init(
+        module: String, packageModules: [String: String] = [:], mode: String = "swift", serviceList: String = ""
+    ) {
         self.module = module
         self.packageModules = packageModules
         self.mode = mode
+        self.serviceList = serviceList
     }
 
     /// Parses the plugin parameter.
@@ -24,12 +30,14 @@ public struct GeneratorOptions: Hashable, Sendable {
         var module = ""
         var packageModules: [String: String] = [:]
         var mode = "swift"
+        var serviceList = ""
         for item in parameter.split(separator: ",") where !item.isEmpty {
             let pair = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { throw CodeGenError("bad plugin parameter '\(item)': expected key=value") }
             switch pair[0] {
             case "module": module = pair[1]
             case "mode": mode = pair[1]
+            case "services": serviceList = pair[1]
             case "package":
                 let mapping = pair[1].split(separator: "=").map(String.init)
                 guard mapping.count == 2 else { throw CodeGenError("bad package mapping '\(pair[1])': expected proto.package=SwiftModule") }
@@ -38,6 +46,7 @@ public struct GeneratorOptions: Hashable, Sendable {
             }
         }
         if mode != "c" && module.isEmpty { throw CodeGenError("the plugin parameter must name the Swift module: module=Name") }
-        self.init(module: module, packageModules: packageModules, mode: mode)
+        guard ["swift", "descriptor", "c"].contains(mode) else { throw CodeGenError("unknown mode '\(mode)'") }
+        self.init(module: module, packageModules: packageModules, mode: mode, serviceList: serviceList)
     }
 }

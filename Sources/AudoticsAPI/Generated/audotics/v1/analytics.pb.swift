@@ -983,13 +983,28 @@ public enum AnalyticsService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.trackEvents, Method.streamEvents, Method.getUserStats, Method.getTrackStats, Method.getTopTracks]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
-        HTTPRoute(method: "POST", pathTemplate: "/v1/events", body: "*", responseBody: "", rpc: Method.trackEvents),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/me/stats", body: "", responseBody: "", rpc: Method.getUserStats),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}/stats", body: "", responseBody: "", rpc: Method.getTrackStats),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/charts/top-tracks", body: "", responseBody: "", rpc: Method.getTopTracks),
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.trackEvents, requestType: TrackEventsRequest.self, responseType: TrackEventsResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/events", body: "*", responseBody: "", rpc: Method.trackEvents),
+        ]),
+        RPCMethodSchema(descriptor: Method.streamEvents, requestType: StreamEventsRequest.self, responseType: StreamEventsResponse.self),
+        RPCMethodSchema(descriptor: Method.getUserStats, requestType: GetUserStatsRequest.self, responseType: UserStats.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/me/stats", body: "", responseBody: "", rpc: Method.getUserStats),
+        ]),
+        RPCMethodSchema(descriptor: Method.getTrackStats, requestType: GetTrackStatsRequest.self, responseType: TrackStats.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}/stats", body: "", responseBody: "", rpc: Method.getTrackStats),
+        ]),
+        RPCMethodSchema(descriptor: Method.getTopTracks, requestType: GetTopTracksRequest.self, responseType: GetTopTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/charts/top-tracks", body: "", responseBody: "", rpc: Method.getTopTracks),
+        ]),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `audotics.v1.AnalyticsService`; register it with `RPCRouter(services:)`.

@@ -798,15 +798,33 @@ public enum MusicService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.getTrack, Method.batchGetTracks, Method.searchTracks, Method.getArtist, Method.getAlbum, Method.listHistory]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
-        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}", body: "", responseBody: "", rpc: Method.getTrack),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks:batchGet", body: "", responseBody: "", rpc: Method.batchGetTracks),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks:search", body: "", responseBody: "", rpc: Method.searchTracks),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/artists/{artist_id}", body: "", responseBody: "", rpc: Method.getArtist),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/albums/{album_id}", body: "", responseBody: "", rpc: Method.getAlbum),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/me/history", body: "", responseBody: "", rpc: Method.listHistory),
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.getTrack, requestType: GetTrackRequest.self, responseType: Track.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}", body: "", responseBody: "", rpc: Method.getTrack),
+        ]),
+        RPCMethodSchema(descriptor: Method.batchGetTracks, requestType: BatchGetTracksRequest.self, responseType: BatchGetTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/tracks:batchGet", body: "", responseBody: "", rpc: Method.batchGetTracks),
+        ]),
+        RPCMethodSchema(descriptor: Method.searchTracks, requestType: SearchTracksRequest.self, responseType: SearchTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/tracks:search", body: "", responseBody: "", rpc: Method.searchTracks),
+        ]),
+        RPCMethodSchema(descriptor: Method.getArtist, requestType: GetArtistRequest.self, responseType: Artist.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/artists/{artist_id}", body: "", responseBody: "", rpc: Method.getArtist),
+        ]),
+        RPCMethodSchema(descriptor: Method.getAlbum, requestType: GetAlbumRequest.self, responseType: Album.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/albums/{album_id}", body: "", responseBody: "", rpc: Method.getAlbum),
+        ]),
+        RPCMethodSchema(descriptor: Method.listHistory, requestType: ListHistoryRequest.self, responseType: ListHistoryResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/me/history", body: "", responseBody: "", rpc: Method.listHistory),
+        ]),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `audotics.v1.MusicService`; register it with `RPCRouter(services:)`.

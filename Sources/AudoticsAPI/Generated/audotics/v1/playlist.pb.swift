@@ -1042,18 +1042,40 @@ public enum PlaylistService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.createPlaylist, Method.getPlaylist, Method.listPlaylists, Method.updatePlaylist, Method.deletePlaylist, Method.addTracks, Method.removeTracks, Method.reorderTracks]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
-        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists", body: "*", responseBody: "", rpc: Method.createPlaylist),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/playlists/{playlist_id}", body: "", responseBody: "", rpc: Method.getPlaylist),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/playlists", body: "", responseBody: "", rpc: Method.listPlaylists),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/users/{owner_id}/playlists", body: "", responseBody: "", rpc: Method.listPlaylists),
-        HTTPRoute(method: "PATCH", pathTemplate: "/v1/playlists/{playlist_id}", body: "*", responseBody: "", rpc: Method.updatePlaylist),
-        HTTPRoute(method: "DELETE", pathTemplate: "/v1/playlists/{playlist_id}", body: "", responseBody: "", rpc: Method.deletePlaylist),
-        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks", body: "*", responseBody: "", rpc: Method.addTracks),
-        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks:remove", body: "*", responseBody: "", rpc: Method.removeTracks),
-        HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks:reorder", body: "*", responseBody: "", rpc: Method.reorderTracks),
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.createPlaylist, requestType: CreatePlaylistRequest.self, responseType: CreatePlaylistResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/playlists", body: "*", responseBody: "", rpc: Method.createPlaylist, successStatus: 201),
+        ]),
+        RPCMethodSchema(descriptor: Method.getPlaylist, requestType: GetPlaylistRequest.self, responseType: GetPlaylistResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/playlists/{playlist_id}", body: "", responseBody: "", rpc: Method.getPlaylist),
+        ]),
+        RPCMethodSchema(descriptor: Method.listPlaylists, requestType: ListPlaylistsRequest.self, responseType: ListPlaylistsResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/playlists", body: "", responseBody: "", rpc: Method.listPlaylists),
+            HTTPRoute(method: "GET", pathTemplate: "/v1/users/{owner_id}/playlists", body: "", responseBody: "", rpc: Method.listPlaylists),
+        ]),
+        RPCMethodSchema(descriptor: Method.updatePlaylist, requestType: UpdatePlaylistRequest.self, responseType: UpdatePlaylistResponse.self, httpRoutes: [
+            HTTPRoute(method: "PATCH", pathTemplate: "/v1/playlists/{playlist_id}", body: "*", responseBody: "", rpc: Method.updatePlaylist),
+        ]),
+        RPCMethodSchema(descriptor: Method.deletePlaylist, requestType: DeletePlaylistRequest.self, responseType: DeletePlaylistResponse.self, httpRoutes: [
+            HTTPRoute(method: "DELETE", pathTemplate: "/v1/playlists/{playlist_id}", body: "", responseBody: "", rpc: Method.deletePlaylist),
+        ]),
+        RPCMethodSchema(descriptor: Method.addTracks, requestType: AddTracksRequest.self, responseType: AddTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks", body: "*", responseBody: "", rpc: Method.addTracks),
+        ]),
+        RPCMethodSchema(descriptor: Method.removeTracks, requestType: RemoveTracksRequest.self, responseType: RemoveTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks:remove", body: "*", responseBody: "", rpc: Method.removeTracks),
+        ]),
+        RPCMethodSchema(descriptor: Method.reorderTracks, requestType: ReorderTracksRequest.self, responseType: ReorderTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/playlists/{playlist_id}/tracks:reorder", body: "*", responseBody: "", rpc: Method.reorderTracks),
+        ]),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `audotics.v1.PlaylistService`; register it with `RPCRouter(services:)`.

@@ -534,12 +534,24 @@ public enum RecommendationService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.getRecommendations, Method.getSimilarTracks, Method.getModelInfo]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
-        HTTPRoute(method: "GET", pathTemplate: "/v1/me/recommendations", body: "", responseBody: "", rpc: Method.getRecommendations),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}/similar", body: "", responseBody: "", rpc: Method.getSimilarTracks),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/models/recommendation", body: "", responseBody: "", rpc: Method.getModelInfo),
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.getRecommendations, requestType: GetRecommendationsRequest.self, responseType: GetRecommendationsResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/me/recommendations", body: "", responseBody: "", rpc: Method.getRecommendations),
+        ]),
+        RPCMethodSchema(descriptor: Method.getSimilarTracks, requestType: GetSimilarTracksRequest.self, responseType: GetSimilarTracksResponse.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/tracks/{track_id}/similar", body: "", responseBody: "", rpc: Method.getSimilarTracks),
+        ]),
+        RPCMethodSchema(descriptor: Method.getModelInfo, requestType: GetModelInfoRequest.self, responseType: ModelInfo.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/models/recommendation", body: "", responseBody: "", rpc: Method.getModelInfo),
+        ]),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `audotics.v1.RecommendationService`; register it with `RPCRouter(services:)`.

@@ -714,17 +714,37 @@ public enum UserService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.register, Method.login, Method.refresh, Method.logout, Method.getMe, Method.updateMe, Method.getJwks]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
-        HTTPRoute(method: "POST", pathTemplate: "/v1/users:register", body: "*", responseBody: "", rpc: Method.register),
-        HTTPRoute(method: "POST", pathTemplate: "/v1/auth:login", body: "*", responseBody: "", rpc: Method.login),
-        HTTPRoute(method: "POST", pathTemplate: "/v1/auth:refresh", body: "*", responseBody: "", rpc: Method.refresh),
-        HTTPRoute(method: "POST", pathTemplate: "/v1/auth:logout", body: "*", responseBody: "", rpc: Method.logout),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/me", body: "", responseBody: "", rpc: Method.getMe),
-        HTTPRoute(method: "PATCH", pathTemplate: "/v1/me", body: "*", responseBody: "", rpc: Method.updateMe),
-        HTTPRoute(method: "GET", pathTemplate: "/v1/auth/jwks", body: "", responseBody: "", rpc: Method.getJwks),
-        HTTPRoute(method: "GET", pathTemplate: "/.well-known/jwks.json", body: "", responseBody: "", rpc: Method.getJwks),
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.register, requestType: RegisterRequest.self, responseType: RegisterResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/users:register", body: "*", responseBody: "", rpc: Method.register, successStatus: 201),
+        ]),
+        RPCMethodSchema(descriptor: Method.login, requestType: LoginRequest.self, responseType: LoginResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/auth:login", body: "*", responseBody: "", rpc: Method.login),
+        ]),
+        RPCMethodSchema(descriptor: Method.refresh, requestType: RefreshRequest.self, responseType: RefreshResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/auth:refresh", body: "*", responseBody: "", rpc: Method.refresh),
+        ]),
+        RPCMethodSchema(descriptor: Method.logout, requestType: LogoutRequest.self, responseType: LogoutResponse.self, httpRoutes: [
+            HTTPRoute(method: "POST", pathTemplate: "/v1/auth:logout", body: "*", responseBody: "", rpc: Method.logout),
+        ]),
+        RPCMethodSchema(descriptor: Method.getMe, requestType: GetMeRequest.self, responseType: User.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/me", body: "", responseBody: "", rpc: Method.getMe),
+        ]),
+        RPCMethodSchema(descriptor: Method.updateMe, requestType: UpdateMeRequest.self, responseType: User.self, httpRoutes: [
+            HTTPRoute(method: "PATCH", pathTemplate: "/v1/me", body: "*", responseBody: "", rpc: Method.updateMe),
+        ]),
+        RPCMethodSchema(descriptor: Method.getJwks, requestType: GetJwksRequest.self, responseType: JsonWebKeySet.self, httpRoutes: [
+            HTTPRoute(method: "GET", pathTemplate: "/v1/auth/jwks", body: "", responseBody: "", rpc: Method.getJwks),
+            HTTPRoute(method: "GET", pathTemplate: "/.well-known/jwks.json", body: "", responseBody: "", rpc: Method.getJwks),
+        ]),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `audotics.v1.UserService`; register it with `RPCRouter(services:)`.

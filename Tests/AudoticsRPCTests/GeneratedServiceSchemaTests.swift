@@ -39,4 +39,15 @@ struct GeneratedServiceSchemaTests {
         let created = AudoticsV1Services.all.flatMap(\.httpRoutes).filter { $0.successStatus == 201 }.map(\.rpc.method)
         #expect(Set(created) == ["CreatePlaylist", "Register"])
     }
+
+    @Test("read-only methods, and so every GET route, are idempotent; methods that change things are not")
+    func idempotency() {
+        let routes = AudoticsV1Services.all.flatMap(\.httpRoutes)
+        #expect(routes.filter { $0.method == "GET" }.allSatisfy { $0.rpc.isIdempotent })
+        #expect(UserService.Method.logout.isIdempotent)
+        for method in [UserService.Method.register, UserService.Method.login, UserService.Method.refresh, PlaylistService.Method.createPlaylist,
+                       PlaylistService.Method.addTracks, AnalyticsService.Method.trackEvents] {
+            #expect(!method.isIdempotent, "\(method)")
+        }
+    }
 }

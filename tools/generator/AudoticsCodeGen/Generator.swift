@@ -1,6 +1,7 @@
 /// Turns protoc's request into Swift files: the generator's entry point, independent of I/O.
 public enum Generator {
-    /// Generates one Swift file per requested `.proto` file, plus the service list when asked for.
+    /// Generates one Swift file per requested `.proto` file (plus the service list when asked for), or,
+    /// in `openapi` mode, the OpenAPI document of the files' HTTP routes.
     public static func generate(_ request: CodeGeneratorRequest) throws(CodeGenError) -> [GeneratedFile] {
         let options = try GeneratorOptions(parameter: request.parameter)
         let registry = try TypeRegistry(request: request, options: options)
@@ -13,6 +14,9 @@ public enum Generator {
             }
             if options.mode != "descriptor" { try checkNoRecursion(file, registry: registry) }
             files.append(file)
+        }
+        if options.mode == "openapi" {
+            return try OpenAPIRenderer(registry: registry, options: options).render(files)
         }
         var output: [GeneratedFile] = []
         for file in files {

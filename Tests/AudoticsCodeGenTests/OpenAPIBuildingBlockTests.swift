@@ -35,6 +35,8 @@ struct OpenAPIBuildingBlockTests {
         #expect(!ProtoComment(" Auth: access token.\n").saysNoAuth)
         #expect(ProtoComment(" Errors: none expected.\n").errorCodes.isEmpty)
         #expect(ProtoComment("").isEmpty)
+        #expect(ProtoComment(" Lists tracks, e.g. by genre. More.\n").summary == "Lists tracks, e.g. by genre.")
+        #expect(ProtoComment(" No full stop\n second line\n\n Other paragraph.\n").summary == "No full stop second line")
     }
 
     @Test("JSON text: members in insertion order, escapes, empty containers")

@@ -4,7 +4,7 @@
 /// `POST /<package>.<Service>/<Method>` for each unary method without an annotation, as the JSON edge
 /// serves them. Streaming methods are left out. Paths are sorted, so the
 /// document only changes when the contracts do.
-public struct OpenAPIDocumentBuilder {
+struct OpenAPIDocumentBuilder {
     let registry: TypeRegistry
     let options: GeneratorOptions
 

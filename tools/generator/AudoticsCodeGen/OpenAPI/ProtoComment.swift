@@ -25,8 +25,13 @@ public struct ProtoComment: Hashable, Sendable {
     /// The first sentence of the first paragraph, on one line.
     public var summary: String {
         let paragraph = lines.prefix { !$0.isEmpty }.map(\.trimmingSpaces).joined(separator: " ")
-        guard let end = paragraph.range(of: ". ") else { return paragraph }
-        return String(paragraph[..<end.lowerBound]) + "."
+        var searchFrom = paragraph.startIndex
+        while let end = paragraph[searchFrom...].firstRange(of: ". ") {
+            let sentence = paragraph[..<end.lowerBound]
+            if !sentence.hasSuffix("e.g") && !sentence.hasSuffix("i.e") { return String(sentence) + "." }
+            searchFrom = end.upperBound
+        }
+        return paragraph
     }
 
     /// Whether a line says `Auth: none`.
@@ -37,7 +42,7 @@ public struct ProtoComment: Hashable, Sendable {
     /// The gRPC status codes named in the sentence after `Errors:`, in order of first mention.
     public var errorCodes: [String] {
         let text = lines.joined(separator: " ")
-        guard let start = text.range(of: "Errors:") else { return [] }
+        guard let start = text.firstRange(of: "Errors:") else { return [] }
         var codes: [String] = []
         var word = ""
         var depth = 0
@@ -74,17 +79,6 @@ public struct ProtoComment: Hashable, Sendable {
         }
         return limits.count == 1 ? limits.first : nil
     }
-}
-
-/// gRPC status code names and the HTTP status the JSON edge answers them with (grpc-gateway's table).
-public enum GRPCStatusName {
-    /// HTTP status by gRPC code name.
-    public static let httpStatus: [String: Int] = [
-        "CANCELLED": 499, "UNKNOWN": 500, "INVALID_ARGUMENT": 400, "DEADLINE_EXCEEDED": 504, "NOT_FOUND": 404,
-        "ALREADY_EXISTS": 409, "PERMISSION_DENIED": 403, "RESOURCE_EXHAUSTED": 429, "FAILED_PRECONDITION": 400,
-        "ABORTED": 409, "OUT_OF_RANGE": 400, "UNIMPLEMENTED": 501, "INTERNAL": 500, "UNAVAILABLE": 503,
-        "DATA_LOSS": 500, "UNAUTHENTICATED": 401,
-    ]
 }
 
 extension String {

@@ -256,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AudoticsCodeGenTests",
-            dependencies: ["AudoticsCodeGen"],
+            dependencies: ["AudoticsCodeGen", "AudoticsTestSupport"],
             exclude: ["Snapshots"],
             swiftSettings: strictSwift
         ),
@@ -314,7 +314,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AudoticsAuthTests",
-            dependencies: ["AudoticsAuth", "AudoticsTestSupport", "AudoticsTLS", "AudoticsRPC", "AudoticsArgon2"],
+            dependencies: ["AudoticsAuth", "AudoticsTestSupport", "AudoticsTLS", "AudoticsRPC", "AudoticsArgon2", "AudoticsAPI"],
             swiftSettings: strictSwift
         ),
         .testTarget(

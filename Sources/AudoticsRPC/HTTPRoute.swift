@@ -10,13 +10,17 @@ public struct HTTPRoute: Hashable, Sendable {
     public let responseBody: String
     /// The RPC the route calls.
     public let rpc: MethodDescriptor
+    /// The HTTP status of a successful call: 201 for `POST` routes of methods that create something
+    /// (named `Create…` or `Register`), 200 otherwise. The OpenAPI document states the same.
+    public let successStatus: Int
 
     /// Creates a route.
-    public init(method: String, pathTemplate: String, body: String, responseBody: String, rpc: MethodDescriptor) {
+    public init(method: String, pathTemplate: String, body: String, responseBody: String, rpc: MethodDescriptor, successStatus: Int = 200) {
         self.method = method
         self.pathTemplate = pathTemplate
         self.body = body
         self.responseBody = responseBody
         self.rpc = rpc
+        self.successStatus = successStatus
     }
 }

@@ -16,10 +16,12 @@ struct DescriptorReaderTests {
         #expect(getTrack.http?.method == "GET")
         #expect(getTrack.http?.path == "/v1/tracks/{track_id}")
         #expect(getTrack.inputType == "audotics.v1.GetTrackRequest")
+        #expect(getTrack.isIdempotent, "idempotency_level = NO_SIDE_EFFECTS")
         let analytics = try #require(request.files.first { $0.name == "audotics/v1/analytics.proto" })
         let stream = try #require(analytics.services.first?.methods.first { $0.name == "StreamEvents" })
         #expect(stream.clientStreaming && !stream.serverStreaming)
         #expect(stream.http == nil)
+        #expect(!stream.isIdempotent)
     }
 
     @Test("each file's FileDescriptorProto is re-encoded without source info, extension options kept")

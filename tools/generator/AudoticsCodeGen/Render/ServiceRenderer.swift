@@ -42,19 +42,41 @@ struct ServiceRenderer {
             let all = service.methods.map { "Method." + SwiftNaming.methodName($0.name) }
             out.line("public static let methods: [MethodDescriptor] = [\(all.joined(separator: ", "))]")
             out.line()
-            out.line("/// The JSON edge routes from the `google.api.http` annotations.")
-            out.line("public static let httpRoutes: [HTTPRoute] = [")
-            for method in service.methods {
-                guard let rule = method.http else { continue }
-                for binding in [rule] + rule.additionalBindings {
-                    out.line(
-                        "    HTTPRoute(method: \"\(binding.method)\", pathTemplate: \"\(binding.path.swiftLiteralEscaped)\", "
-                            + "body: \"\(binding.body)\", responseBody: \"\(binding.responseBody)\", "
-                            + "rpc: Method.\(SwiftNaming.methodName(method.name))),")
-                }
-            }
-            out.line("]")
+            try renderMethodSchemas(service, into: &out)
+            out.line()
+            out.line("/// The JSON edge routes from the `google.api.http` annotations, additional bindings included.")
+            out.line("public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\\.httpRoutes)")
+            out.line()
+            out.line("/// The service as a JSON edge sees it: its name and every method's schema.")
+            out.line("public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)")
         }
+    }
+
+    /// Every method with its message types and routes: what a generic JSON transcoder needs.
+    private func renderMethodSchemas(_ service: ServiceModel, into out: inout CodeWriter) throws(CodeGenError) {
+        out.line("/// Every method with its request and response types and its HTTP routes, in declaration order.")
+        out.line("public static let methodSchemas: [RPCMethodSchema] = [")
+        for method in service.methods {
+            let name = SwiftNaming.methodName(method.name)
+            let head =
+                "    RPCMethodSchema(descriptor: Method.\(name), requestType: \(try registry.swiftReference(method.inputType)).self, "
+                + "responseType: \(try registry.swiftReference(method.outputType)).self"
+            let bindings = method.http.map { [$0] + $0.additionalBindings } ?? []
+            if bindings.isEmpty {
+                out.line(head + "),")
+                continue
+            }
+            out.line(head + ", httpRoutes: [")
+            for binding in bindings {
+                let status = HTTPSuccessStatus.forMethod(method.name, httpMethod: binding.method)
+                out.line(
+                    "        HTTPRoute(method: \"\(binding.method)\", pathTemplate: \"\(binding.path.swiftLiteralEscaped)\", "
+                        + "body: \"\(binding.body)\", responseBody: \"\(binding.responseBody)\", "
+                        + "rpc: Method.\(name)\(status == 200 ? "" : ", successStatus: \(status)")),")
+            }
+            out.line("    ]),")
+        }
+        out.line("]")
     }
 
     private func renderProtocol(_ service: ServiceModel, into out: inout CodeWriter) throws(CodeGenError) {

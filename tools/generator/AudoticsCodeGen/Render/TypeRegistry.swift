@@ -10,6 +10,8 @@ struct TypeInfo {
     var isEnum: Bool
     /// The message model, for messages (map entries need their key and value fields).
     var message: MessageModel?
+    /// The enum model, for enums.
+    var enumModel: EnumModel? = nil
 
     /// The protoc-c struct or enum type name.
     var cTypeName: String { ProtobufCNaming.typeName(fullName) }
@@ -53,7 +55,8 @@ struct TypeRegistry {
     private mutating func register(_ enumModel: EnumModel, parentPath: String?, module: String) {
         let name = SwiftNaming.typeName(enumModel.name)
         let path = parentPath.map { "\($0).\(name)" } ?? name
-        types[enumModel.fullName] = TypeInfo(fullName: enumModel.fullName, swiftPath: path, module: module, isEnum: true, message: nil)
+        types[enumModel.fullName] = TypeInfo(
+            fullName: enumModel.fullName, swiftPath: path, module: module, isEnum: true, message: nil, enumModel: enumModel)
     }
 
     /// The Swift module that holds the file's generated code (and its descriptor), if any.

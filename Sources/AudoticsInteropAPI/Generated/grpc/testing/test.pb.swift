@@ -35,9 +35,23 @@ public enum TestService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.emptyCall, Method.unaryCall, Method.cacheableUnaryCall, Method.streamingOutputCall, Method.streamingInputCall, Method.fullDuplexCall, Method.halfDuplexCall, Method.unimplementedCall]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.emptyCall, requestType: Empty.self, responseType: Empty.self),
+        RPCMethodSchema(descriptor: Method.unaryCall, requestType: SimpleRequest.self, responseType: SimpleResponse.self),
+        RPCMethodSchema(descriptor: Method.cacheableUnaryCall, requestType: SimpleRequest.self, responseType: SimpleResponse.self),
+        RPCMethodSchema(descriptor: Method.streamingOutputCall, requestType: StreamingOutputCallRequest.self, responseType: StreamingOutputCallResponse.self),
+        RPCMethodSchema(descriptor: Method.streamingInputCall, requestType: StreamingInputCallRequest.self, responseType: StreamingInputCallResponse.self),
+        RPCMethodSchema(descriptor: Method.fullDuplexCall, requestType: StreamingOutputCallRequest.self, responseType: StreamingOutputCallResponse.self),
+        RPCMethodSchema(descriptor: Method.halfDuplexCall, requestType: StreamingOutputCallRequest.self, responseType: StreamingOutputCallResponse.self),
+        RPCMethodSchema(descriptor: Method.unimplementedCall, requestType: Empty.self, responseType: Empty.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.TestService`; register it with `RPCRouter(services:)`.
@@ -166,9 +180,16 @@ public enum UnimplementedService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.unimplementedCall]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.unimplementedCall, requestType: Empty.self, responseType: Empty.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.UnimplementedService`; register it with `RPCRouter(services:)`.
@@ -217,9 +238,17 @@ public enum ReconnectService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.start, Method.stop]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.start, requestType: ReconnectParams.self, responseType: Empty.self),
+        RPCMethodSchema(descriptor: Method.stop, requestType: Empty.self, responseType: ReconnectInfo.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.ReconnectService`; register it with `RPCRouter(services:)`.
@@ -277,9 +306,17 @@ public enum LoadBalancerStatsService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.getClientStats, Method.getClientAccumulatedStats]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.getClientStats, requestType: LoadBalancerStatsRequest.self, responseType: LoadBalancerStatsResponse.self),
+        RPCMethodSchema(descriptor: Method.getClientAccumulatedStats, requestType: LoadBalancerAccumulatedStatsRequest.self, responseType: LoadBalancerAccumulatedStatsResponse.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.LoadBalancerStatsService`; register it with `RPCRouter(services:)`.
@@ -339,9 +376,18 @@ public enum HookService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.hook, Method.setReturnStatus, Method.clearReturnStatus]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.hook, requestType: Empty.self, responseType: Empty.self),
+        RPCMethodSchema(descriptor: Method.setReturnStatus, requestType: SetReturnStatusRequest.self, responseType: Empty.self),
+        RPCMethodSchema(descriptor: Method.clearReturnStatus, requestType: Empty.self, responseType: Empty.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.HookService`; register it with `RPCRouter(services:)`.
@@ -412,9 +458,18 @@ public enum XdsUpdateHealthService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.setServing, Method.setNotServing, Method.sendHookRequest]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.setServing, requestType: Empty.self, responseType: Empty.self),
+        RPCMethodSchema(descriptor: Method.setNotServing, requestType: Empty.self, responseType: Empty.self),
+        RPCMethodSchema(descriptor: Method.sendHookRequest, requestType: HookRequest.self, responseType: HookResponse.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.XdsUpdateHealthService`; register it with `RPCRouter(services:)`.
@@ -479,9 +534,16 @@ public enum XdsUpdateClientConfigureService {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.configure]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.configure, requestType: ClientConfigureRequest.self, responseType: ClientConfigureResponse.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.testing.XdsUpdateClientConfigureService`; register it with `RPCRouter(services:)`.

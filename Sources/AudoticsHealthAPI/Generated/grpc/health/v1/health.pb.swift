@@ -145,9 +145,17 @@ public enum Health {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.check, Method.watch]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.check, requestType: HealthCheckRequest.self, responseType: HealthCheckResponse.self),
+        RPCMethodSchema(descriptor: Method.watch, requestType: HealthCheckRequest.self, responseType: HealthCheckResponse.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.health.v1.Health`; register it with `RPCRouter(services:)`.

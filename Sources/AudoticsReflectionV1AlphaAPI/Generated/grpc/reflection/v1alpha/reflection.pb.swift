@@ -458,9 +458,16 @@ public enum ServerReflection {
     /// Every method, in declaration order.
     public static let methods: [MethodDescriptor] = [Method.serverReflectionInfo]
 
-    /// The JSON edge routes from the `google.api.http` annotations.
-    public static let httpRoutes: [HTTPRoute] = [
+    /// Every method with its request and response types and its HTTP routes, in declaration order.
+    public static let methodSchemas: [RPCMethodSchema] = [
+        RPCMethodSchema(descriptor: Method.serverReflectionInfo, requestType: ServerReflectionRequest.self, responseType: ServerReflectionResponse.self),
     ]
+
+    /// The JSON edge routes from the `google.api.http` annotations, additional bindings included.
+    public static let httpRoutes: [HTTPRoute] = methodSchemas.flatMap(\.httpRoutes)
+
+    /// The service as a JSON edge sees it: its name and every method's schema.
+    public static let schema = RPCServiceSchema(name: name, methods: methodSchemas)
 }
 
 /// Implement this to serve `grpc.reflection.v1alpha.ServerReflection`; register it with `RPCRouter(services:)`.

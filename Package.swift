@@ -161,6 +161,14 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(
+            name: "AudoticsGateway",
+            dependencies: [
+                "AudoticsRPC", "AudoticsProtobuf", "AudoticsAPI", "AudoticsWellKnownTypes",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
             name: "AudoticsPlatform",
             dependencies: [
                 "AudoticsUsers", "AudoticsMusic", "AudoticsPlaylists", "AudoticsAuth", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsReflection",
@@ -240,6 +248,11 @@ let package = Package(
         // MARK: Tests.
         // What several test modules share: running the Python peers in Tests/Peers, temporary folders.
         .target(name: "AudoticsTestSupport", path: "Tests/AudoticsTestSupport", swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsGatewayTests",
+            dependencies: ["AudoticsGateway", "AudoticsRPC", "AudoticsAPI"],
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "AudoticsProtobufTests",
             dependencies: ["AudoticsTestSupport", "AudoticsProtobuf", "AudoticsConformanceAPI", "AudoticsWellKnownTypes", "AudoticsAPI"],

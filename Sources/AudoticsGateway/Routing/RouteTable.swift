@@ -1,0 +1,91 @@
+public import AudoticsRPC
+
+/// Every HTTP route of the gateway: the `google.api.http` bindings of the services' methods (from the generated
+/// schemas, never written by hand), and `POST /<package>.<Service>/<Method>` for every unary method, so that an
+/// RPC without an annotation is callable too.
+public struct RouteTable: Sendable {
+    /// A route that matched a request.
+    public struct Match: Sendable {
+        /// The RPC and its message types.
+        public let method: RPCMethodSchema
+        /// The request field the body fills: empty for none, `*` for the whole request.
+        public let body: String
+        /// The response field sent as the body: empty for the whole response.
+        public let responseBody: String
+        /// The HTTP status of a success (201 for creations).
+        public let successStatus: Int
+        /// The path variables, decoded, with the fields they fill.
+        public let pathValues: [(fieldPath: [String], value: String)]
+    }
+
+    /// The outcome of routing a request.
+    public enum Outcome: Sendable {
+        case matched(Match)
+        /// The path exists with other methods (405, with `Allow`).
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    struct Entry: Sendable {
+        var httpMethod: String
+        var template: PathTemplate
+        var body: String
+        var responseBody: String
+        var successStatus: Int
+        var method: RPCMethodSchema
+    }
+
+    let entries: [Entry]
+    /// `/<service>/<method>` → the method, for the generic POST routes.
+    let rpcPaths: [String: RPCMethodSchema]
+
+    /// Builds the table; throws if an annotation's template does not parse.
+    public init(services: [RPCServiceSchema]) throws(GatewayConfigurationError) {
+        var entries: [Entry] = []
+        var rpcPaths: [String: RPCMethodSchema] = [:]
+        for service in services {
+            for method in service.methods {
+                for route in method.httpRoutes {
+                    entries.append(Entry(
+                        httpMethod: route.method, template: try PathTemplate(route.pathTemplate), body: route.body,
+                        responseBody: route.responseBody, successStatus: route.successStatus, method: method))
+                }
+                if method.descriptor.kind == .unary { rpcPaths[method.descriptor.path] = method }
+            }
+        }
+        self.entries = entries
+        self.rpcPaths = rpcPaths
+    }
+
+    /// Routes a request: `path` is the request target's path, still percent-encoded. `HEAD` routes as `GET`.
+    public func route(method httpMethod: String, path: String) -> Outcome {
+        let lookup = httpMethod == "HEAD" ? "GET" : httpMethod
+        var best: (entry: Entry, values: [(fieldPath: [String], value: String)])?
+        var allowed: Set<String> = []
+        for entry in entries {
+            guard let values = entry.template.match(path: path) else { continue }
+            guard entry.httpMethod == lookup else {
+                allowed.insert(entry.httpMethod)
+                continue
+            }
+            if let current = best, current.entry.template.literalCount >= entry.template.literalCount { continue }
+            best = (entry, values)
+        }
+        if let best {
+            return .matched(Match(
+                method: best.entry.method, body: best.entry.body, responseBody: best.entry.responseBody,
+                successStatus: best.entry.successStatus, pathValues: best.values))
+        }
+        if let method = rpcPaths[path] {
+            guard lookup == "POST" else { return .methodNotAllowed(allowed: ["POST"]) }
+            return .matched(Match(method: method, body: "*", responseBody: "", successStatus: 200, pathValues: []))
+        }
+        if allowed.contains("GET") { allowed.insert("HEAD") }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())
+    }
+
+    /// Every route as `METHOD template`, for logs and diagnostics.
+    public var summary: [String] {
+        entries.map { "\($0.httpMethod) \($0.template)" } + rpcPaths.keys.sorted().map { "POST \($0)" }
+    }
+}

@@ -1,0 +1,267 @@
+import AudoticsProtobuf
+import Glibc
+
+/// A strict RFC 8259 tokenizer over UTF-8 bytes that the message reader pulls values from.
+///
+/// Strings are validated as UTF-8 and unescaped (surrogate pairs joined); those without escapes
+/// are returned as slices of the input, the others are decoded into the arena. Numbers are
+/// returned as validated slices for the reader to convert per field type. Nesting is counted.
+struct JSONScanner {
+    let input: UnsafeRawBufferPointer
+    var index = 0
+    var depth = 0
+    let maxDepth: Int
+    let arena: ProtobufCArena
+
+    init(input: UnsafeRawBufferPointer, maxDepth: Int, arena: ProtobufCArena) {
+        self.input = input
+        self.maxDepth = maxDepth
+        self.arena = arena
+    }
+
+    func malformed(_ what: String) -> MappingFailure {
+        MappingFailure(.malformedJSON, "malformed JSON at byte \(index): \(what)")
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while index < input.count {
+            switch input[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// The first byte of the next token, after whitespace.
+    @inline(__always)
+    mutating func peek() throws(MappingFailure) -> UInt8 {
+        skipWhitespace()
+        guard index < input.count else { throw malformed("unexpected end of input") }
+        return input[index]
+    }
+
+    /// Consumes `byte` (after whitespace) if it is next.
+    @inline(__always)
+    mutating func consume(_ byte: UInt8) throws(MappingFailure) -> Bool {
+        if try peek() == byte {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    mutating func expect(_ byte: UInt8) throws(MappingFailure) {
+        guard try consume(byte) else { throw malformed("expected '\(Character(Unicode.Scalar(byte)))'") }
+    }
+
+    /// Enters an object or array whose opening byte was consumed.
+    mutating func enter() throws(MappingFailure) {
+        depth += 1
+        if depth > maxDepth {
+            throw MappingFailure(.depthLimitExceeded, "JSON nests deeper than \(maxDepth) levels")
+        }
+    }
+
+    /// Reads `:` after an object key.
+    mutating func expectColon() throws(MappingFailure) { try expect(UInt8(ascii: ":")) }
+
+    /// After a member or element: `true` if another follows (a `,` was read), `false` at `close`.
+    mutating func next(close: UInt8) throws(MappingFailure) -> Bool {
+        let byte = try peek()
+        index += 1
+        if byte == UInt8(ascii: ",") { return true }
+        if byte == close {
+            depth -= 1
+            return false
+        }
+        index -= 1
+        throw malformed(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+    }
+
+    /// After `{`: reads the first key, or returns `nil` for `{}`.
+    mutating func firstKey() throws(MappingFailure) -> UnsafeRawBufferPointer? {
+        try enter()
+        if try consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return nil
+        }
+        return try key()
+    }
+
+    /// Reads an object key and its colon.
+    mutating func key() throws(MappingFailure) -> UnsafeRawBufferPointer {
+        guard try peek() == UInt8(ascii: "\"") else { throw malformed("expected a string key") }
+        let key = try string()
+        try expectColon()
+        return key
+    }
+
+    /// Reads `true`, `false` or `null` (the caller saw its first byte).
+    mutating func literal(_ word: StaticString) throws(MappingFailure) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= input.count,
+            memcmp(input.baseAddress! + index, word.utf8Start, count) == 0
+        else { throw malformed("invalid literal") }
+        index += count
+    }
+
+    /// Reads a string (the next token must start with `"`) and returns its unescaped UTF-8.
+    mutating func string() throws(MappingFailure) -> UnsafeRawBufferPointer {
+        index += 1  // the opening quote
+        let start = index
+        var escapes = false
+        while true {
+            guard index < input.count else { throw malformed("unterminated string") }
+            let byte = input[index]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") {
+                escapes = true
+                index += 2
+                continue
+            }
+            if byte < 0x20 { throw malformed("control character in a string") }
+            if byte >= 0x80 {
+                guard let length = UTF8Validation.sequenceLength(input, at: index) else { throw malformed("invalid UTF-8") }
+                index += length
+            } else {
+                index += 1
+            }
+        }
+        let end = index
+        index += 1  // the closing quote
+        let raw = UnsafeRawBufferPointer(rebasing: input[start..<end])
+        return escapes ? try unescape(raw, at: start) : raw
+    }
+
+    /// Decodes the escapes of a string's raw contents into the arena.
+    private func unescape(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(MappingFailure) -> UnsafeRawBufferPointer {
+        let target = arena.allocate(UInt8.self, count: raw.count)
+        var written = 0
+        var index = 0
+        func bad(_ what: String) -> MappingFailure {
+            MappingFailure(.malformedJSON, "malformed JSON at byte \(offset + index): \(what)")
+        }
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            var value: UInt32 = 0
+            for byte in raw[at..<at + 4] {
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: return nil
+                }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\") else {
+                target[written] = byte
+                written += 1
+                index += 1
+                continue
+            }
+            guard index + 1 < raw.count else { throw bad("bad escape") }
+            let escaped = raw[index + 1]
+            index += 2
+            let simple: UInt8
+            switch escaped {
+            case UInt8(ascii: "\""): simple = 0x22
+            case UInt8(ascii: "\\"): simple = 0x5C
+            case UInt8(ascii: "/"): simple = 0x2F
+            case UInt8(ascii: "b"): simple = 0x08
+            case UInt8(ascii: "f"): simple = 0x0C
+            case UInt8(ascii: "n"): simple = 0x0A
+            case UInt8(ascii: "r"): simple = 0x0D
+            case UInt8(ascii: "t"): simple = 0x09
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(index) else { throw bad("bad \\u escape") }
+                index += 4
+                if scalar >= 0xD800, scalar <= 0xDBFF {
+                    guard index + 1 < raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u"),
+                        let low = hex4(index + 2), low >= 0xDC00, low <= 0xDFFF
+                    else { throw bad("unpaired surrogate in a \\u escape") }
+                    index += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00, scalar <= 0xDFFF {
+                    throw bad("unpaired surrogate in a \\u escape")
+                }
+                written += Self.encodeUTF8(scalar, into: target + written)
+                continue
+            default: throw bad("bad escape")
+            }
+            target[written] = simple
+            written += 1
+        }
+        return UnsafeRawBufferPointer(start: target, count: written)
+    }
+
+    /// Writes `scalar` as UTF-8 (at most 4 bytes; an escape takes at least 6) and returns the length.
+    private static func encodeUTF8(_ scalar: UInt32, into target: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            target[0] = UInt8(scalar)
+            return 1
+        case 0x80..<0x800:
+            target[0] = UInt8(0xC0 | scalar >> 6)
+            target[1] = UInt8(0x80 | scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            target[0] = UInt8(0xE0 | scalar >> 12)
+            target[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            target[2] = UInt8(0x80 | scalar & 0x3F)
+            return 3
+        default:
+            target[0] = UInt8(0xF0 | scalar >> 18)
+            target[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            target[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            target[3] = UInt8(0x80 | scalar & 0x3F)
+            return 4
+        }
+    }
+
+    /// Reads a number token (the next token starts with `-` or a digit), validated against RFC 8259's grammar.
+    mutating func number() throws(MappingFailure) -> UnsafeRawBufferPointer {
+        let start = index
+        guard let end = NumberText.scanJSONNumber(input, from: index) else { throw malformed("invalid number") }
+        index = end
+        return UnsafeRawBufferPointer(rebasing: input[start..<end])
+    }
+
+    /// Skips one value of any kind, checking its syntax and nesting.
+    mutating func skipValue() throws(MappingFailure) {
+        switch try peek() {
+        case UInt8(ascii: "{"):
+            index += 1
+            guard try firstKey() != nil else { return }
+            while true {
+                try skipValue()
+                guard try next(close: UInt8(ascii: "}")) else { return }
+                _ = try key()
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            try enter()
+            if try consume(UInt8(ascii: "]")) {
+                depth -= 1
+                return
+            }
+            repeat { try skipValue() } while try next(close: UInt8(ascii: "]"))
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try number()
+        }
+    }
+
+    /// Fails unless only whitespace follows.
+    mutating func finish() throws(MappingFailure) {
+        skipWhitespace()
+        guard index == input.count else { throw malformed("unexpected data after the JSON value") }
+    }
+}

@@ -156,7 +156,7 @@ struct ProtoJSONEncodeTests {
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .malformedProtobuf)
-            #expect(error.fieldPath == "string_value")
+            #expect(error.fieldPath == "stringValue")
         }
         #expect(throws: JSONMappingError.self) { try ProtoJSON.encode([0x0A, 0x05, 0x01], descriptor: Everything._protobufCDescriptor) }
     }

@@ -51,19 +51,19 @@ struct MessageReader {
             } else {
                 guard let (index, field) = schema.fieldIndex(named: key) else { throw Self.unknownField(key, schema) }
                 guard seen.insert(index) else {
-                    throw MappingFailure(.malformedJSON, "the field is given twice (duplicate key or both name styles)").inField(field.name)
+                    throw MappingFailure(.malformedJSON, "the field is given twice (duplicate key or both name styles)").inField(field.jsonNameString)
                 }
                 let f = field.field
                 if f.isOneofMember, try scanner.peek() != UInt8(ascii: "n") {
                     if let other = oneofs.first(where: { $0.offset == f.quantifierOffset }) {
-                        throw MappingFailure(.invalidValue, "\"\(other.name)\" and \"\(field.name)\" are members of one oneof; set at most one")
+                        throw MappingFailure(.invalidValue, "\"\(other.name)\" and \"\(field.jsonNameString)\" are members of one oneof; set at most one")
                     }
-                    oneofs.append((f.quantifierOffset, field.name))
+                    oneofs.append((f.quantifierOffset, field.jsonNameString))
                 }
                 do throws(MappingFailure) {
                     try readField(field, into: message)
                 } catch {
-                    throw error.inField(field.name)
+                    throw error.inField(field.jsonNameString)
                 }
             }
             guard try scanner.next(close: UInt8(ascii: "}")) else { return }
@@ -142,7 +142,8 @@ struct MessageReader {
         }
     }
 
-    /// A failure for a value of the wrong JSON type; names the type found, never the value.
+    /// A failure for a value of the wrong JSON type; names the type found, never the value (or
+    /// reports malformed JSON when no value starts here).
     func mismatch(_ expected: String) throws(MappingFailure) -> MappingFailure {
         var copy = scanner
         let found: String
@@ -152,7 +153,8 @@ struct MessageReader {
         case UInt8(ascii: "\""): found = "a string"
         case UInt8(ascii: "t"), UInt8(ascii: "f"): found = "a boolean"
         case UInt8(ascii: "n"): found = "null"
-        default: found = "a number"
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): found = "a number"
+        default: return copy.malformed("expected a JSON value")
         }
         return MappingFailure(.invalidValue, "expected \(expected), got \(found)")
     }

@@ -51,7 +51,7 @@ struct MessageWriter {
                         try writeList(elements, count: count, field, depth: depth)
                     }
                 } catch {
-                    throw error.inField(field.name)
+                    throw error.inField(field.jsonNameString)
                 }
                 continue
             case .none where f.isOneofMember:
@@ -69,7 +69,7 @@ struct MessageWriter {
             do throws(MappingFailure) {
                 try writeValue(message + f.offset, field, depth: depth)
             } catch {
-                throw error.inField(field.name)
+                throw error.inField(field.jsonNameString)
             }
         }
     }

@@ -73,7 +73,9 @@ struct TextValue {
             if kind == .double {
                 storage.storeBytes(of: value, as: Double.self)
             } else {
-                guard !value.isFinite || value.magnitude <= Double(Float.greatestFiniteMagnitude) else {
+                // Values that round to a finite float are accepted (Python's parser refuses the
+                // largest float it writes itself, 3.4028235e+38).
+                guard !value.isFinite || Float(value).isFinite else {
                     throw MappingFailure(.invalidValue, "\(MappingFailure.quote(text)) is out of range for float")
                 }
                 storage.storeBytes(of: Float(value), as: Float.self)

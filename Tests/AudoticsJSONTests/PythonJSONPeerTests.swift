@@ -32,7 +32,7 @@ struct PythonJSONPeerTests {
         try #require(written.status == 0, "\(written.text)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".type") }
             .map { String($0.dropLast(5)) }.sorted()
-        #expect(names.count >= 29)
+        #expect(names.count >= 30)
         var checks = 0
         for name in names {
             let base = folder.path + "/" + name

@@ -29,7 +29,8 @@ import protobuf_peer  # noqa: E402  (the canonical shapes)
 
 REPO = protobuf_peer.REPO
 FILES = ["audotics/conformance/v1/shapes.proto", "audotics/v1/playlist.proto", "audotics/v1/analytics.proto",
-         "audotics/v1/recommendation.proto", "google/rpc/status.proto", "google/rpc/error_details.proto"]
+         "audotics/v1/recommendation.proto", "google/rpc/status.proto", "google/rpc/error_details.proto",
+         "google/protobuf/empty.proto", "google/protobuf/field_mask.proto", "google/protobuf/wrappers.proto"]
 
 
 def load_pool():
@@ -89,6 +90,23 @@ def json_cases(m, get):
     duration.seconds = 1
     status.details.add().Pack(duration)
     cases["json_status_details"] = status
+
+    wkts = get("google.rpc.Status")()
+    wkts.details.add().Pack(get("google.protobuf.Empty")())
+    mask = get("google.protobuf.FieldMask")()
+    mask.paths.extend(["display_name", "a.b_c"])
+    wkts.details.add().Pack(mask)
+    stamp = get("google.protobuf.Timestamp")()
+    stamp.seconds = 253_402_300_799
+    stamp.nanos = 10
+    wkts.details.add().Pack(stamp)
+    wrapped = get("google.protobuf.Int64Value")()
+    wrapped.value = -5
+    wkts.details.add().Pack(wrapped)
+    inner = get("google.protobuf.Any")()
+    inner.Pack(bad)
+    wkts.details.add().Pack(inner)
+    cases["json_any_well_known"] = wkts
 
     update = get("audotics.v1.UpdatePlaylistRequest")()
     update.playlist_id = "pl_0000001"

@@ -65,8 +65,9 @@ final class MessageSchema: @unchecked Sendable {
     }
 }
 
-/// One field of a `MessageSchema`.
-struct FieldSchema: Sendable {
+/// One field of a `MessageSchema`; a class so walking a message's fields retains one reference
+/// per field rather than each of its arrays and strings.
+final class FieldSchema: Sendable {
     let field: ProtobufCField
     /// The `.proto` name as UTF-8 bytes.
     let protoName: [UInt8]

@@ -121,11 +121,12 @@ public final class ProtoJSONRequest {
         for (depth, component) in path.enumerated() {
             var name = component
             let found = name.withUTF8 { schema.fieldIndex(named: UnsafeRawBufferPointer($0)) }
-            guard let (_, field) = found else {
+            guard let found else {
                 var failure = MappingFailure(.unknownField, "unknown field \"\(component)\" in \(schema.fullName)")
                 failure.mentionsField = true
                 throw Self.located(failure, Array(path[..<depth]))
             }
+            let field = schema.fields[found]
             if depth == path.count - 1 { return (message, field) }
             guard field.kind == .message, !field.isRepeated, let sub = field.message else {
                 throw Self.located(
@@ -159,7 +160,7 @@ public final class ProtoJSONRequest {
             let sub = FieldStorage.singularMessage(field, in: message, arena: arena)
             sub.copyMemory(from: scratch, byteCount: field.message!.descriptor.structSize)
         } else {
-            try values.store(text, field, into: message + field.field.offset, isMapKey: false)
+            try values.store(text, field, into: message + field.offset, isMapKey: false)
             FieldStorage.markPresent(field, in: message)
         }
     }
@@ -171,7 +172,7 @@ public final class ProtoJSONRequest {
             try TextValue(arena: arena).setWellKnown(schema, text: text, into: message)
         case .wrapper?:
             let value = schema.fields[0]
-            try TextValue(arena: arena).store(text, value, into: message + value.field.offset, isMapKey: false)
+            try TextValue(arena: arena).store(text, value, into: message + value.offset, isMapKey: false)
         default:
             throw MappingFailure(.invalidValue, "a \(schema.fullName) cannot be set from text")
         }

@@ -5,7 +5,7 @@ import AudoticsProtobuf
 enum FieldStorage {
     /// Sets a field back to its default: empty list, unset oneof or message, zero, empty string.
     static func clear(_ field: FieldSchema, in message: UnsafeMutableRawPointer, arena: ProtobufCArena) {
-        let f = field.field
+        let f = field
         if f.label == .repeated {
             message.storeBytes(of: 0, toByteOffset: f.quantifierOffset, as: Int.self)
             message.storeBytes(of: nil, toByteOffset: f.offset, as: UnsafeMutableRawPointer?.self)
@@ -37,7 +37,7 @@ enum FieldStorage {
 
     /// The message a singular message field holds, created (at its defaults) when unset.
     static func singularMessage(_ field: FieldSchema, in message: UnsafeMutableRawPointer, arena: ProtobufCArena) -> UnsafeMutableRawPointer {
-        let f = field.field
+        let f = field
         let storage = message + f.offset
         let isSet = !f.isOneofMember || message.load(fromByteOffset: f.quantifierOffset, as: UInt32.self) == f.number
         if isSet, let existing = storage.load(as: UnsafeMutableRawPointer?.self) { return existing }
@@ -49,7 +49,7 @@ enum FieldStorage {
 
     /// Records that a singular field was set: its oneof case, or its proto2 `has_` flag.
     static func markPresent(_ field: FieldSchema, in message: UnsafeMutableRawPointer) {
-        let f = field.field
+        let f = field
         if f.isOneofMember {
             message.storeBytes(of: f.number, toByteOffset: f.quantifierOffset, as: UInt32.self)
         } else if f.label == .optional, f.kind != .message, f.kind != .string {
@@ -59,7 +59,7 @@ enum FieldStorage {
 
     /// Appends `elements` to a repeated field's array.
     static func append(_ elements: GrowableArray, to field: FieldSchema, in message: UnsafeMutableRawPointer, arena: ProtobufCArena) {
-        let f = field.field
+        let f = field
         let existing = message.load(fromByteOffset: f.quantifierOffset, as: Int.self)
         let total = existing + elements.count
         var base = elements.base

@@ -27,7 +27,7 @@ struct MessageReader {
         case .wrapper?:
             let value = schema.fields[0]
             if try scanner.peek() == UInt8(ascii: "n") { throw try mismatch("a value (\(schema.fullName))") }
-            try readScalar(value, into: message + value.field.offset)
+            try readScalar(value, into: message + value.offset)
         case .any?:
             try readAny(into: message, schema)
         case .empty?, nil:
@@ -41,24 +41,28 @@ struct MessageReader {
         scanner.index += 1
         guard var key = try scanner.firstKey() else { return }
         var seen = SeenFields()
-        var oneofs: [(offset: Int, name: String)] = []
+        var oneofs: [(offset: Int, index: Int)] = []
         var sawType = false
+        var hint = 0
+        let fields = schema.fields
         while true {
             if skipTypeKey, key.elementsEqual("@type".utf8) {
                 guard !sawType else { throw MappingFailure(.malformedJSON, "duplicate key \"@type\"") }
                 sawType = true
                 try scanner.skipValue()
             } else {
-                guard let (index, field) = schema.fieldIndex(named: key) else { throw Self.unknownField(key, schema) }
+                guard let index = schema.fieldIndex(named: key, hint: hint) else { throw Self.unknownField(key, schema) }
+                hint = index + 1
+                let field = fields[index]
                 guard seen.insert(index) else {
                     throw MappingFailure(.malformedJSON, "the field is given twice (duplicate key or both name styles)").inField(field.jsonNameString)
                 }
-                let f = field.field
-                if f.isOneofMember, try scanner.peek() != UInt8(ascii: "n") {
-                    if let other = oneofs.first(where: { $0.offset == f.quantifierOffset }) {
-                        throw MappingFailure(.invalidValue, "\"\(other.name)\" and \"\(field.jsonNameString)\" are members of one oneof; set at most one")
+                if field.isOneofMember, try scanner.peek() != UInt8(ascii: "n") {
+                    if let other = oneofs.first(where: { $0.offset == field.quantifierOffset }) {
+                        let first = fields[other.index].jsonNameString
+                        throw MappingFailure(.invalidValue, "\"\(first)\" and \"\(field.jsonNameString)\" are members of one oneof; set at most one")
                     }
-                    oneofs.append((f.quantifierOffset, field.jsonNameString))
+                    oneofs.append((field.quantifierOffset, index))
                 }
                 do throws(MappingFailure) {
                     try readField(field, into: message)
@@ -79,7 +83,7 @@ struct MessageReader {
 
     /// Reads the value of one member into its field (the value after the key's colon).
     mutating func readField(_ field: FieldSchema, into message: UnsafeMutableRawPointer) throws(MappingFailure) {
-        let f = field.field
+        let f = field
         if try scanner.peek() == UInt8(ascii: "n") {
             try scanner.literal("null")
             FieldStorage.clear(field, in: message, arena: arena)
@@ -206,7 +210,7 @@ struct MessageReader {
             let entry = arena.newMessage(entrySchema.descriptor)
             do throws(MappingFailure) {
                 guard keys.insert(Array(key)).inserted else { throw MappingFailure(.malformedJSON, "duplicate map key") }
-                try TextValue(arena: arena).store(key, keyField, into: entry + keyField.field.offset, isMapKey: true)
+                try TextValue(arena: arena).store(key, keyField, into: entry + keyField.offset, isMapKey: true)
                 if try scanner.peek() == UInt8(ascii: "n") { throw MappingFailure(.invalidValue, "a map value cannot be null") }
                 try readField(valueField, into: entry)
             } catch {
@@ -273,8 +277,8 @@ struct MessageReader {
         }
         let packed = arena.packInArena(inner)
         let text = TextValue(arena: arena)
-        try text.storeString(typeURL, into: message + schema.fields[0].field.offset)
-        let value = message + schema.fields[1].field.offset
+        try text.storeString(typeURL, into: message + schema.fields[0].offset)
+        let value = message + schema.fields[1].offset
         value.storeBytes(of: packed.count, as: Int.self)
         value.storeBytes(of: packed.baseAddress, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
     }

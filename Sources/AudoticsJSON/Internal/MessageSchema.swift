@@ -14,6 +14,8 @@ final class MessageSchema: @unchecked Sendable {
     let descriptor: ProtobufCDescriptor
     let fullName: String
     let wellKnown: WellKnownType?
+    /// Both names of every field, for looking keys up without reference counting.
+    let names: FieldNameTable
     /// Whether this is the entry type protoc synthesizes for a `map` field (key = 1, value = 2).
     var isMapEntry = false
     private(set) var fields: [FieldSchema] = []
@@ -22,6 +24,7 @@ final class MessageSchema: @unchecked Sendable {
         self.descriptor = descriptor
         fullName = descriptor.fullName
         wellKnown = WellKnownType(fullName: fullName)
+        names = FieldNameTable(descriptor.fields.map { Array($0.name.utf8) })
     }
 
     /// The field numbered `number`.
@@ -29,19 +32,11 @@ final class MessageSchema: @unchecked Sendable {
         fields.first { $0.number == number }
     }
 
-    /// The field a JSON key or path segment names, by lowerCamelCase or proto name, and its index.
-    func fieldIndex(named name: UnsafeRawBufferPointer) -> (Int, FieldSchema)? {
-        for index in fields.indices {
-            let field = fields[index]
-            if Self.equal(field.jsonName, name) || Self.equal(field.protoName, name) { return (index, field) }
-        }
-        return nil
-    }
-
-    @inline(__always)
-    private static func equal(_ name: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
-        guard name.count == key.count else { return false }
-        return name.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+    /// The index of the field a JSON key or path segment names, by lowerCamelCase or proto name.
+    ///
+    /// The search starts at `hint` (the field after the previous key's): keys usually come in field order.
+    func fieldIndex(named name: UnsafeRawBufferPointer, hint: Int = 0) -> Int? {
+        names.find(name, hint: hint)
     }
 
     /// The schemas built so far, keyed by descriptor address.
@@ -83,8 +78,22 @@ final class FieldSchema: Sendable {
     /// Whether the field is a `map` (a repeated field of synthesized entries).
     let isMap: Bool
 
+    // Copies of `field`'s parts, read on every value without copying (and retaining) `field`.
+    let number: UInt32
+    let label: ProtobufCField.Label
+    let kind: ProtobufCField.Kind
+    let offset: Int
+    let quantifierOffset: Int
+    let isOneofMember: Bool
+
     init(field: ProtobufCField, message: MessageSchema?, parentName: String) {
         self.field = field
+        number = field.number
+        label = field.label
+        kind = field.kind
+        offset = field.offset
+        quantifierOffset = field.quantifierOffset
+        isOneofMember = field.isOneofMember
         protoName = Array(field.name.utf8)
         jsonName = Self.lowerCamelCase(protoName)
         jsonKey = [UInt8(ascii: "\"")] + jsonName + [UInt8(ascii: "\""), UInt8(ascii: ":")]
@@ -106,9 +115,7 @@ final class FieldSchema: Sendable {
         }
     }
 
-    var number: UInt32 { field.number }
-    var kind: ProtobufCField.Kind { field.kind }
-    var isRepeated: Bool { field.label == .repeated }
+    var isRepeated: Bool { label == .repeated }
     var name: String { field.name }
     /// The lowerCamelCase name as a `String`, for error messages.
     var jsonNameString: String { String(decoding: jsonName, as: UTF8.self) }
@@ -181,6 +188,56 @@ enum WellKnownType: Sendable {
             "google.protobuf.BoolValue", "google.protobuf.StringValue", "google.protobuf.BytesValue":
             self = .wrapper
         default: return nil
+        }
+    }
+}
+
+/// Every field's lowerCamelCase and proto names in one buffer, searched without reference counting.
+struct FieldNameTable: Sendable {
+    /// The names, back to back.
+    private let bytes: [UInt8]
+    /// Per field: where its JSON name and its proto name start and how long they are.
+    private let entries: [(jsonStart: Int32, jsonCount: Int32, protoStart: Int32, protoCount: Int32)]
+
+    init(_ protoNames: [[UInt8]]) {
+        var bytes: [UInt8] = []
+        var entries: [(Int32, Int32, Int32, Int32)] = []
+        for protoName in protoNames {
+            let json = FieldSchema.lowerCamelCase(protoName)
+            let jsonStart = Int32(bytes.count)
+            bytes += json
+            let protoStart = Int32(bytes.count)
+            bytes += protoName
+            entries.append((jsonStart, Int32(json.count), protoStart, Int32(protoName.count)))
+        }
+        self.bytes = bytes
+        self.entries = entries
+    }
+
+    func find(_ name: UnsafeRawBufferPointer, hint: Int) -> Int? {
+        let count = entries.count
+        guard count > 0 else { return nil }
+        return bytes.withUnsafeBytes { bytes in
+            entries.withUnsafeBufferPointer { entries in
+                let start = hint < count ? hint : 0
+                var index = start
+                repeat {
+                    let entry = entries[index]
+                    if Int(entry.jsonCount) == name.count,
+                        name.count == 0 || memcmp(bytes.baseAddress! + Int(entry.jsonStart), name.baseAddress!, name.count) == 0
+                    {
+                        return index
+                    }
+                    if Int(entry.protoCount) == name.count,
+                        name.count == 0 || memcmp(bytes.baseAddress! + Int(entry.protoStart), name.baseAddress!, name.count) == 0
+                    {
+                        return index
+                    }
+                    index += 1
+                    if index == count { index = 0 }
+                } while index != start
+                return nil
+            }
         }
     }
 }

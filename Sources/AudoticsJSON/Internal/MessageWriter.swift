@@ -23,7 +23,7 @@ struct MessageWriter {
             try writeFieldMask(message, schema)
         case .wrapper?:
             let value = schema.fields[0]
-            try writeValue(message + value.field.offset, value, depth: depth)
+            try writeValue(message + value.offset, value, depth: depth)
         case .any?:
             try writeAny(message, schema, depth: depth)
         case .empty?, nil:
@@ -37,7 +37,7 @@ struct MessageWriter {
     /// Writes the members of a message's object (without braces), each preceded by `,` unless first.
     mutating func writeFields(_ message: UnsafeRawPointer, _ schema: MessageSchema, first: inout Bool, depth: Int) throws(MappingFailure) {
         for field in schema.fields {
-            let f = field.field
+            let f = field
             switch f.label {
             case .repeated:
                 let count = message.load(fromByteOffset: f.quantifierOffset, as: Int.self)
@@ -176,13 +176,13 @@ struct MessageWriter {
         if count > 1 {
             for index in 0..<count {
                 guard let entry = elements.load(fromByteOffset: index * 8, as: UnsafeRawPointer?.self) else { continue }
-                lastIndex[Self.keyIdentity(entry + keyField.field.offset, keyField.kind)] = index
+                lastIndex[Self.keyIdentity(entry + keyField.offset, keyField.kind)] = index
             }
         }
         var first = true
         for index in 0..<count {
             guard let entry = elements.load(fromByteOffset: index * 8, as: UnsafeRawPointer?.self) else { continue }
-            let key = entry + keyField.field.offset
+            let key = entry + keyField.offset
             if count > 1, lastIndex[Self.keyIdentity(key, keyField.kind)] != index { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
@@ -203,7 +203,7 @@ struct MessageWriter {
             }
             out.append(UInt8(ascii: ":"))
             do throws(MappingFailure) {
-                try writeValue(entry + valueField.field.offset, valueField, depth: depth)
+                try writeValue(entry + valueField.offset, valueField, depth: depth)
             } catch {
                 throw error.atIndex(index)
             }
@@ -220,8 +220,8 @@ struct MessageWriter {
     }
 
     static func secondsAndNanos(_ message: UnsafeRawPointer, _ schema: MessageSchema) -> (Int64, Int32) {
-        (message.load(fromByteOffset: schema.fields[0].field.offset, as: Int64.self),
-         message.load(fromByteOffset: schema.fields[1].field.offset, as: Int32.self))
+        (message.load(fromByteOffset: schema.fields[0].offset, as: Int64.self),
+         message.load(fromByteOffset: schema.fields[1].offset, as: Int32.self))
     }
 
     /// `"a.fooBar,b"`: the paths in lowerCamelCase, joined by commas.
@@ -257,8 +257,8 @@ struct MessageWriter {
 
     /// `{"@type": url, ...fields}`, or `{"@type": url, "value": ...}` for a well-known type.
     private mutating func writeAny(_ message: UnsafeRawPointer, _ schema: MessageSchema, depth: Int) throws(MappingFailure) {
-        let urlPointer = message.load(fromByteOffset: schema.fields[0].field.offset, as: UnsafePointer<UInt8>?.self)
-        let valueStorage = message + schema.fields[1].field.offset
+        let urlPointer = message.load(fromByteOffset: schema.fields[0].offset, as: UnsafePointer<UInt8>?.self)
+        let valueStorage = message + schema.fields[1].offset
         let valueCount = valueStorage.load(as: Int.self)
         let valueData = valueStorage.load(fromByteOffset: 8, as: UnsafeRawPointer?.self)
         let url = urlPointer.map { UnsafeBufferPointer(start: $0, count: strlen($0)) } ?? UnsafeBufferPointer(start: nil, count: 0)

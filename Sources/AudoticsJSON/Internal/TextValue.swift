@@ -152,8 +152,8 @@ struct TextValue {
     }
 
     private func setSecondsAndNanos(_ seconds: Int64, _ nanos: Int32, _ schema: MessageSchema, _ message: UnsafeMutableRawPointer) {
-        message.storeBytes(of: seconds, toByteOffset: schema.fields[0].field.offset, as: Int64.self)
-        message.storeBytes(of: nanos, toByteOffset: schema.fields[1].field.offset, as: Int32.self)
+        message.storeBytes(of: seconds, toByteOffset: schema.fields[0].offset, as: Int64.self)
+        message.storeBytes(of: nanos, toByteOffset: schema.fields[1].offset, as: Int32.self)
     }
 
     /// `"a.fooBar,b"` → paths `a.foo_bar` and `b` (replacing the mask's paths).

@@ -29,7 +29,7 @@ public enum ProtoJSON {
                     throw MappingFailure(.malformedProtobuf, "the bytes are not a valid encoding of \(schema.fullName)")
                 }
                 var writer = MessageWriter(
-                    out: JSONOutput(capacity: bytes.count * 2 + 64), options: options, registry: registry, arena: arena)
+                    out: JSONOutput(capacity: bytes.count * 3 + 64, arena: arena), options: options, registry: registry, arena: arena)
                 try writer.writeMessage(message, schema, depth: 0)
                 return writer.out.bytes
             }

@@ -12,29 +12,30 @@ enum Base64 {
         return table
     }()
 
-    static func encode(_ data: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        var index = 0
-        while index + 3 <= data.count {
-            let chunk = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
-            output.append(alphabet[Int(chunk >> 18)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 6 & 0x3F)])
-            output.append(alphabet[Int(chunk & 0x3F)])
-            index += 3
-        }
-        let rest = data.count - index
-        if rest == 1 {
-            let chunk = UInt32(data[index]) << 16
-            output.append(alphabet[Int(chunk >> 18)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(UInt8(ascii: "="))
-            output.append(UInt8(ascii: "="))
-        } else if rest == 2 {
-            let chunk = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8
-            output.append(alphabet[Int(chunk >> 18)])
-            output.append(alphabet[Int(chunk >> 12 & 0x3F)])
-            output.append(alphabet[Int(chunk >> 6 & 0x3F)])
-            output.append(UInt8(ascii: "="))
+    /// Writes the padded standard base64 of `data` (`(data.count + 2) / 3 * 4` bytes) and returns its length.
+    static func encode(_ data: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int {
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var written = 0
+            var index = 0
+            while index + 3 <= data.count {
+                let chunk = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
+                output[written] = alphabet[Int(chunk >> 18)]
+                output[written + 1] = alphabet[Int(chunk >> 12 & 0x3F)]
+                output[written + 2] = alphabet[Int(chunk >> 6 & 0x3F)]
+                output[written + 3] = alphabet[Int(chunk & 0x3F)]
+                written += 4
+                index += 3
+            }
+            let rest = data.count - index
+            if rest > 0 {
+                let chunk = UInt32(data[index]) << 16 | (rest == 2 ? UInt32(data[index + 1]) << 8 : 0)
+                output[written] = alphabet[Int(chunk >> 18)]
+                output[written + 1] = alphabet[Int(chunk >> 12 & 0x3F)]
+                output[written + 2] = rest == 2 ? alphabet[Int(chunk >> 6 & 0x3F)] : UInt8(ascii: "=")
+                output[written + 3] = UInt8(ascii: "=")
+                written += 4
+            }
+            return written
         }
     }
 

@@ -1,63 +1,105 @@
-/// The bytes of a JSON document being written, with the primitives the message writer needs.
-struct JSONOutput {
-    var bytes: [UInt8]
+import AudoticsProtobuf
 
-    init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+/// The bytes of a JSON document being written, with the primitives the message writer needs.
+///
+/// The buffer lives in the call's arena and doubles as it fills; `bytes` copies it out once at
+/// the end. Writing into raw memory spares every append the uniqueness check and reference
+/// counting of an `Array`.
+struct JSONOutput {
+    private let arena: ProtobufCArena
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int, arena: ProtobufCArena) {
+        self.arena = arena
+        self.capacity = Swift.max(capacity, 64)
+        base = arena.allocate(UInt8.self, count: self.capacity)
+    }
+
+    /// The document written so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(extra) }
+    }
+
+    private mutating func grow(_ extra: Int) {
+        let newCapacity = Swift.max(capacity * 2, count + extra)
+        let grown = arena.allocate(UInt8.self, count: newCapacity)
+        grown.update(from: base, count: count)
+        base = grown
+        capacity = newCapacity
     }
 
     @inline(__always)
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
 
     @inline(__always)
-    mutating func append(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+    mutating func append(_ other: UnsafeBufferPointer<UInt8>) {
+        guard let source = other.baseAddress, other.count > 0 else { return }
+        reserve(other.count)
+        (base + count).update(from: source, count: other.count)
+        count += other.count
+    }
+
+    mutating func append(_ other: [UInt8]) {
+        other.withUnsafeBufferPointer { append($0) }
+    }
 
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// A signed integer in decimal.
     mutating func append(decimal value: Int64) {
         if value < 0 {
             append(UInt8(ascii: "-"))
-            append(decimal: value.magnitude)
-        } else {
-            append(decimal: UInt64(value))
         }
+        append(decimal: value.magnitude)
     }
 
     /// An unsigned integer in decimal.
     mutating func append(decimal value: UInt64) {
+        reserve(20)
         if value < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            base[count] = UInt8(ascii: "0") + UInt8(value)
+            count += 1
             return
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
-            var remaining = value
-            var index = buffer.count
-            while remaining > 0 {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
-            return buffer.count - index
+        var digits = 0
+        var remaining = value
+        while remaining > 0 {
+            digits += 1
+            remaining /= 10
         }
-        _ = count
+        remaining = value
+        var index = count + digits
+        while remaining > 0 {
+            index -= 1
+            base[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+        count += digits
     }
 
     /// `value` zero-padded to `width` digits.
     mutating func append(decimal value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
+        reserve(width)
         var remaining = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor))
-            remaining %= divisor
-            divisor /= 10
+        var index = count + width
+        while index > count {
+            index -= 1
+            base[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
         }
+        count += width
     }
 
     /// A double as the proto3 JSON mapping writes it: shortest round-trip digits, or the quoted
@@ -79,49 +121,55 @@ struct JSONOutput {
     /// (`1e+20`, `5e-324`, `-0.0`).
     private mutating func appendNumberText(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0) }
     }
 
     /// A quoted JSON string from UTF-8 that the caller has validated, escaping `"`, `\` and control characters.
     mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        // Room for the common case (nothing to escape); escapes reserve their own.
+        reserve(utf8.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
         var start = 0
         var index = 0
         while index < utf8.count {
             let byte = utf8[index]
             if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                if index > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+                if index > start { append(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
                 appendEscape(byte)
                 start = index + 1
             }
             index += 1
         }
-        if utf8.count > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
-        bytes.append(UInt8(ascii: "\""))
+        if utf8.count > start { append(UnsafeBufferPointer(rebasing: utf8[start..<utf8.count])) }
+        append(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscape(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+        append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""): append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): append(UInt8(ascii: "\\"))
+        case 0x08: append(UInt8(ascii: "b"))
+        case 0x0C: append(UInt8(ascii: "f"))
+        case 0x0A: append(UInt8(ascii: "n"))
+        case 0x0D: append(UInt8(ascii: "r"))
+        case 0x09: append(UInt8(ascii: "t"))
         default:
             let hex: StaticString = "0123456789abcdef"
             append("u00")
-            bytes.append(hex.utf8Start[Int(byte >> 4)])
-            bytes.append(hex.utf8Start[Int(byte & 0xF)])
+            append(hex.utf8Start[Int(byte >> 4)])
+            append(hex.utf8Start[Int(byte & 0xF)])
         }
     }
 
     /// A quoted string of standard base64 with padding.
     mutating func appendBase64(_ data: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        Base64.encode(data, into: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        reserve((data.count + 2) / 3 * 4 + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        count += Base64.encode(data, into: base + count)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
     }
 }

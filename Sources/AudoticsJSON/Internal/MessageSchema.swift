@@ -60,50 +60,53 @@ final class MessageSchema: @unchecked Sendable {
     }
 }
 
-/// One field of a `MessageSchema`; a class so walking a message's fields retains one reference
-/// per field rather than each of its arrays and strings.
-final class FieldSchema: Sendable {
-    let field: ProtobufCField
-    /// The `.proto` name as UTF-8 bytes.
-    let protoName: [UInt8]
-    /// The lowerCamelCase JSON name as UTF-8 bytes.
-    let jsonName: [UInt8]
-    /// `"jsonName":` and `"proto_name":`, ready to write.
-    let jsonKey: [UInt8]
-    let protoKey: [UInt8]
-    /// The message type of a message field (also of a map's entries).
-    let message: MessageSchema?
-    /// The enum type of an enum field.
-    let enumeration: EnumSchema?
-    /// Whether the field is a `map` (a repeated field of synthesized entries).
-    let isMap: Bool
-
-    // Copies of `field`'s parts, read on every value without copying (and retaining) `field`.
+/// One field of a `MessageSchema`.
+///
+/// Every member is trivially copyable (numbers, buffers that live for the process, unretained
+/// references to schemas the cache keeps alive), so walking a message's fields copies no
+/// reference-counted value: that was a third of the time spent writing JSON.
+struct FieldSchema: @unchecked Sendable {
+    // @unchecked Sendable: every member is a `let`; the buffers are written once when the schema is
+    // built and only read afterwards; the schemas referred to are never freed (see `MessageSchema.cache`).
     let number: UInt32
     let label: ProtobufCField.Label
     let kind: ProtobufCField.Kind
+    /// Byte offset of the value (or array pointer) in the C struct.
     let offset: Int
+    /// Byte offset of the oneof case, `has_` flag or element count.
     let quantifierOffset: Int
     let isOneofMember: Bool
+    /// Whether the field is a `map` (a repeated field of synthesized entries).
+    let isMap: Bool
+    /// The `.proto` name and the lowerCamelCase JSON name, as UTF-8.
+    let protoName: UnsafeBufferPointer<UInt8>
+    let jsonName: UnsafeBufferPointer<UInt8>
+    /// `"jsonName":` and `"proto_name":`, ready to write.
+    let jsonKey: UnsafeBufferPointer<UInt8>
+    let protoKey: UnsafeBufferPointer<UInt8>
+    private let messageReference: Unmanaged<MessageSchema>?
+    private let enumReference: Unmanaged<EnumSchema>?
 
     init(field: ProtobufCField, message: MessageSchema?, parentName: String) {
-        self.field = field
         number = field.number
         label = field.label
         kind = field.kind
         offset = field.offset
         quantifierOffset = field.quantifierOffset
         isOneofMember = field.isOneofMember
-        protoName = Array(field.name.utf8)
-        jsonName = Self.lowerCamelCase(protoName)
-        jsonKey = [UInt8(ascii: "\"")] + jsonName + [UInt8(ascii: "\""), UInt8(ascii: ":")]
-        protoKey = [UInt8(ascii: "\"")] + protoName + [UInt8(ascii: "\""), UInt8(ascii: ":")]
-        self.message = message
-        enumeration = field.enumeration.map(EnumSchema.of)
+        let protoBytes = Array(field.name.utf8)
+        let jsonBytes = Self.lowerCamelCase(protoBytes)
+        protoName = Self.immortal(protoBytes)
+        jsonName = Self.immortal(jsonBytes)
+        jsonKey = Self.immortal([UInt8(ascii: "\"")] + jsonBytes + [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        protoKey = Self.immortal([UInt8(ascii: "\"")] + protoBytes + [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        messageReference = message.map { Unmanaged.passUnretained($0) }
+        // Enum schemas are made once per field and kept for the process, like the message schemas.
+        enumReference = field.enumeration.map { Unmanaged.passRetained(EnumSchema($0)) }
         // protoc names a map's entry type `<FieldInCamelCase>Entry`, nested in the message, with
         // fields key = 1 and value = 2; protobuf-c 1.4 keeps no `map_entry` flag to say so.
         if field.label == .repeated, let message {
-            var upper = Self.lowerCamelCase(protoName)
+            var upper = jsonBytes
             if let first = upper.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") { upper[0] = first - 32 }
             let expected = parentName + "." + String(decoding: upper, as: UTF8.self) + "Entry"
             let entryFields = message.descriptor.fields
@@ -115,10 +118,22 @@ final class FieldSchema: Sendable {
         }
     }
 
+    /// The message type of a message field (also of a map's entries).
+    var message: MessageSchema? { messageReference?.takeUnretainedValue() }
+    /// The enum type of an enum field.
+    var enumeration: EnumSchema? { enumReference?.takeUnretainedValue() }
     var isRepeated: Bool { label == .repeated }
-    var name: String { field.name }
-    /// The lowerCamelCase name as a `String`, for error messages.
+    /// The `.proto` name, for error messages.
+    var name: String { String(decoding: protoName, as: UTF8.self) }
+    /// The lowerCamelCase name, for error messages.
     var jsonNameString: String { String(decoding: jsonName, as: UTF8.self) }
+
+    /// A copy of `bytes` in memory that is never freed.
+    static func immortal(_ bytes: [UInt8]) -> UnsafeBufferPointer<UInt8> {
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(bytes.count, 1))
+        _ = storage.initialize(from: bytes)
+        return UnsafeBufferPointer(rebasing: storage[..<bytes.count])
+    }
 
     /// protoc's `ToJsonName`: drop each `_` and upper-case the letter after it.
     static func lowerCamelCase(_ name: [UInt8]) -> [UInt8] {
@@ -140,33 +155,38 @@ final class FieldSchema: Sendable {
 }
 
 /// An enum type's names and numbers, as bytes for the JSON reader and writer.
-struct EnumSchema: Sendable {
+final class EnumSchema: @unchecked Sendable {
+    // @unchecked Sendable: immutable after `init`; the buffers are never freed.
     let fullName: String
-    /// Names as UTF-8 bytes and numbers, in declaration order.
-    let values: [(name: [UInt8], number: Int32)]
-    /// `"NAME"` per declared value (the first name of a number wins, as protoc does for aliases).
-    private let quotedByNumber: [Int32: [UInt8]]
+    /// Per declared value: its number, its name and its quoted name (`"NAME"`), in declaration order.
+    private let values: [(number: Int32, name: UnsafeBufferPointer<UInt8>, quoted: UnsafeBufferPointer<UInt8>)]
 
-    static func of(_ descriptor: ProtobufCEnumDescriptor) -> EnumSchema {
-        EnumSchema(descriptor)
-    }
-
-    private init(_ descriptor: ProtobufCEnumDescriptor) {
+    init(_ descriptor: ProtobufCEnumDescriptor) {
         fullName = descriptor.fullName
-        values = descriptor.values.map { (Array($0.name.utf8), $0.number) }
-        var quoted: [Int32: [UInt8]] = [:]
-        for value in values where quoted[value.number] == nil {
-            quoted[value.number] = [UInt8(ascii: "\"")] + value.name + [UInt8(ascii: "\"")]
+        values = descriptor.values.map { value in
+            let name = Array(value.name.utf8)
+            return (value.number, FieldSchema.immortal(name), FieldSchema.immortal([UInt8(ascii: "\"")] + name + [UInt8(ascii: "\"")]))
         }
-        quotedByNumber = quoted
     }
 
-    /// The quoted name of `number`, `nil` when the number is not declared.
-    func quotedName(_ number: Int32) -> [UInt8]? { quotedByNumber[number] }
+    /// The quoted name of `number` (the first declared, for aliases), `nil` when not declared.
+    func quotedName(_ number: Int32) -> UnsafeBufferPointer<UInt8>? {
+        values.withUnsafeBufferPointer { values in
+            for value in values where value.number == number { return value.quoted }
+            return nil
+        }
+    }
 
     /// The number of the value named `name`.
     func number(named name: UnsafeRawBufferPointer) -> Int32? {
-        values.first { $0.name.elementsEqual(name) }?.number
+        values.withUnsafeBufferPointer { values in
+            for value in values where value.name.count == name.count
+                && (name.count == 0 || memcmp(value.name.baseAddress!, name.baseAddress!, name.count) == 0)
+            {
+                return value.number
+            }
+            return nil
+        }
     }
 }
 

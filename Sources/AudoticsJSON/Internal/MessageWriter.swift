@@ -226,7 +226,7 @@ struct MessageWriter {
 
     /// `"a.fooBar,b"`: the paths in lowerCamelCase, joined by commas.
     private mutating func writeFieldMask(_ message: UnsafeRawPointer, _ schema: MessageSchema) throws(MappingFailure) {
-        let paths = schema.fields[0].field
+        let paths = schema.fields[0]
         let count = message.load(fromByteOffset: paths.quantifierOffset, as: Int.self)
         let strings = message.load(fromByteOffset: paths.offset, as: UnsafePointer<UnsafePointer<UInt8>?>?.self)
         out.append(UInt8(ascii: "\""))

@@ -112,6 +112,17 @@ struct JSONScanner {
         let start = index
         var escapes = false
         while true {
+            // Eight plain bytes at a time: none is `"`, `\`, a control character or non-ASCII.
+            while index + 8 <= input.count {
+                let word = input.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
+                if special & highs != 0 { break }
+                index += 8
+            }
             guard index < input.count else { throw malformed("unterminated string") }
             let byte = input[index]
             if byte == UInt8(ascii: "\"") { break }

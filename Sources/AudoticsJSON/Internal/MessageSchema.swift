@@ -9,22 +9,27 @@ import Synchronization
 /// protobuf-c 1.4 descriptors carry no `json_name`, so lowerCamelCase names are derived as protoc
 /// derives them (a custom `json_name` option is therefore not honoured; our protos use none).
 final class MessageSchema: @unchecked Sendable {
-    // @unchecked Sendable: `fields` and `isMapEntry` are assigned inside `MessageSchema.cache`'s
-    // lock, before the schema is published to any other caller; afterwards nothing mutates them.
+    // @unchecked Sendable: the elements of `fields` are written inside
+    // `MessageSchema.cache`'s lock, before the schema is published to any other caller; afterwards
+    // nothing mutates them. Schemas are never freed.
     let descriptor: ProtobufCDescriptor
     let fullName: String
     let wellKnown: WellKnownType?
     /// Both names of every field, for looking keys up without reference counting.
     let names: FieldNameTable
-    /// Whether this is the entry type protoc synthesizes for a `map` field (key = 1, value = 2).
-    var isMapEntry = false
-    private(set) var fields: [FieldSchema] = []
+    /// The fields in number order: never freed, like the schema (a `let` buffer, so reading it
+    /// needs neither reference counting nor exclusivity checks).
+    let fields: UnsafeBufferPointer<FieldSchema>
+    private let fieldStorage: UnsafeMutableBufferPointer<FieldSchema>
 
     private init(descriptor: ProtobufCDescriptor) {
         self.descriptor = descriptor
         fullName = descriptor.fullName
         wellKnown = WellKnownType(fullName: fullName)
-        names = FieldNameTable(descriptor.fields.map { Array($0.name.utf8) })
+        let descriptorFields = descriptor.fields
+        names = FieldNameTable(descriptorFields.map { Array($0.name.utf8) })
+        fieldStorage = .allocate(capacity: Swift.max(descriptorFields.count, 1))
+        fields = UnsafeBufferPointer(rebasing: fieldStorage[..<descriptorFields.count])
     }
 
     /// The field numbered `number`.
@@ -52,9 +57,9 @@ final class MessageSchema: @unchecked Sendable {
         if let known = cache[key] { return known }
         let schema = MessageSchema(descriptor: descriptor)
         cache[key] = schema  // before the fields, so recursive types terminate
-        schema.fields = descriptor.fields.map { field in
+        for (index, field) in descriptor.fields.enumerated() {
             let message = field.message.map { build($0, &cache) }
-            return FieldSchema(field: field, message: message, parentName: schema.fullName)
+            (schema.fieldStorage.baseAddress! + index).initialize(to: FieldSchema(field: field, message: message, parentName: schema.fullName))
         }
         return schema
     }
@@ -69,8 +74,8 @@ struct FieldSchema: @unchecked Sendable {
     // @unchecked Sendable: every member is a `let`; the buffers are written once when the schema is
     // built and only read afterwards; the schemas referred to are never freed (see `MessageSchema.cache`).
     let number: UInt32
-    let label: ProtobufCField.Label
-    let kind: ProtobufCField.Kind
+    let label: FieldLabel
+    let kind: FieldKind
     /// Byte offset of the value (or array pointer) in the C struct.
     let offset: Int
     /// Byte offset of the oneof case, `has_` flag or element count.
@@ -89,8 +94,8 @@ struct FieldSchema: @unchecked Sendable {
 
     init(field: ProtobufCField, message: MessageSchema?, parentName: String) {
         number = field.number
-        label = field.label
-        kind = field.kind
+        label = FieldLabel(field.label)
+        kind = FieldKind(rawValue: field.kind.rawValue)!
         offset = field.offset
         quantifierOffset = field.quantifierOffset
         isOneofMember = field.isOneofMember
@@ -112,7 +117,6 @@ struct FieldSchema: @unchecked Sendable {
             let entryFields = message.descriptor.fields
             isMap = message.fullName == expected && entryFields.count == 2 && entryFields[0].number == 1
                 && entryFields[1].number == 2 && entryFields[0].label == .none && entryFields[1].label == .none
-            if isMap { message.isMapEntry = true }
         } else {
             isMap = false
         }
@@ -186,6 +190,26 @@ final class EnumSchema: @unchecked Sendable {
                 return value.number
             }
             return nil
+        }
+    }
+}
+
+/// A field's type, as `ProtobufCField.Kind` (mirrored here so comparisons inline).
+enum FieldKind: UInt32, Sendable {
+    case int32, sint32, sfixed32, int64, sint64, sfixed64, uint32, fixed32, uint64, fixed64
+    case float, double, bool, enumeration, string, bytes, message
+}
+
+/// A field's label, as `ProtobufCField.Label` (mirrored here so comparisons inline).
+enum FieldLabel: Sendable {
+    case required, optional, repeated, none
+
+    init(_ label: ProtobufCField.Label) {
+        switch label {
+        case .required: self = .required
+        case .optional: self = .optional
+        case .repeated: self = .repeated
+        case .none: self = .none
         }
     }
 }

@@ -82,7 +82,7 @@ struct MessageWriter {
     }
 
     /// Whether the value stored at `value` is the proto3 default (all bits zero, empty string or bytes).
-    private static func isDefault(_ value: UnsafeRawPointer, _ kind: ProtobufCField.Kind) -> Bool {
+    private static func isDefault(_ value: UnsafeRawPointer, _ kind: FieldKind) -> Bool {
         switch kind {
         case .int64, .sint64, .sfixed64, .uint64, .fixed64, .double: value.load(as: UInt64.self) == 0
         case .string: value.load(as: UnsafePointer<UInt8>?.self).map { $0.pointee == 0 } ?? true
@@ -93,7 +93,7 @@ struct MessageWriter {
     }
 
     /// The bytes one element of a repeated field of `kind` takes in protobuf-c's array.
-    static func stride(_ kind: ProtobufCField.Kind) -> Int {
+    static func stride(_ kind: FieldKind) -> Int {
         switch kind {
         case .int64, .sint64, .sfixed64, .uint64, .fixed64, .double, .string, .message: 8
         case .bytes: 16
@@ -211,7 +211,7 @@ struct MessageWriter {
     }
 
     /// A map key's bytes, for finding repeated keys.
-    private static func keyIdentity(_ key: UnsafeRawPointer, _ kind: ProtobufCField.Kind) -> [UInt8] {
+    private static func keyIdentity(_ key: UnsafeRawPointer, _ kind: FieldKind) -> [UInt8] {
         if kind == .string {
             guard let pointer = key.load(as: UnsafePointer<UInt8>?.self) else { return [] }
             return Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer)))

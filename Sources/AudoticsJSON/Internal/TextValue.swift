@@ -61,7 +61,7 @@ struct TextValue {
     }
 
     /// A number of `kind` from a JSON number's text (or `NaN`, `Infinity`, `-Infinity` for floats), exact and range-checked.
-    func storeNumber(_ text: UnsafeRawBufferPointer, _ kind: ProtobufCField.Kind, into storage: UnsafeMutableRawPointer) throws(MappingFailure) {
+    func storeNumber(_ text: UnsafeRawBufferPointer, _ kind: FieldKind, into storage: UnsafeMutableRawPointer) throws(MappingFailure) {
         switch kind {
         case .float, .double:
             guard let value = NumberText.double(text, allowSpecial: true) else {
@@ -121,7 +121,7 @@ struct TextValue {
         return Int64(magnitude)
     }
 
-    private static func outOfRange(_ text: UnsafeRawBufferPointer, _ kind: ProtobufCField.Kind) -> MappingFailure {
+    private static func outOfRange(_ text: UnsafeRawBufferPointer, _ kind: FieldKind) -> MappingFailure {
         MappingFailure(.invalidValue, "\(MappingFailure.quote(text)) is out of range for \(kind == .enumeration ? "an enum" : "\(kind)")")
     }
 

@@ -47,62 +47,70 @@ enum TimeText {
 
     /// Parses RFC 3339 (`2026-01-01T00:00:00Z`, `…T00:00:00.5+01:00`) into seconds and nanos, range-checked.
     static func parseTimestamp(_ text: UnsafeRawBufferPointer) -> (seconds: Int64, nanos: Int32)? {
-        var index = 0
-        func digits(_ count: Int) -> Int? {
-            guard index + count <= text.count else { return nil }
-            var value = 0
-            for _ in 0..<count {
-                let byte = text[index]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                index += 1
-            }
-            return value
-        }
-        func literal(_ byte: UInt8) -> Bool {
-            guard index < text.count, text[index] == byte else { return false }
-            index += 1
-            return true
-        }
-        guard let year = digits(4), literal(UInt8(ascii: "-")), let month = digits(2), literal(UInt8(ascii: "-")),
-            let day = digits(2)
+        var cursor = Cursor(text: text)
+        guard let year = cursor.digits(4), cursor.literal(UInt8(ascii: "-")), let month = cursor.digits(2),
+            cursor.literal(UInt8(ascii: "-")), let day = cursor.digits(2)
         else { return nil }
-        guard literal(UInt8(ascii: "T")) || literal(UInt8(ascii: "t")) else { return nil }
-        guard let hour = digits(2), literal(UInt8(ascii: ":")), let minute = digits(2), literal(UInt8(ascii: ":")),
-            let second = digits(2)
+        guard cursor.literal(UInt8(ascii: "T")) || cursor.literal(UInt8(ascii: "t")) else { return nil }
+        guard let hour = cursor.digits(2), cursor.literal(UInt8(ascii: ":")), let minute = cursor.digits(2),
+            cursor.literal(UInt8(ascii: ":")), let second = cursor.digits(2)
         else { return nil }
         guard year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour <= 23,
             minute <= 59, second <= 59
         else { return nil }
         var nanos = 0
-        if literal(UInt8(ascii: ".")) {
+        if cursor.literal(UInt8(ascii: ".")) {
             var count = 0
-            while index < text.count, text[index] >= UInt8(ascii: "0"), text[index] <= UInt8(ascii: "9") {
+            while let digit = cursor.digits(1) {
                 guard count < 9 else { return nil }
-                nanos = nanos * 10 + Int(text[index] - UInt8(ascii: "0"))
+                nanos = nanos * 10 + digit
                 count += 1
-                index += 1
             }
             guard count > 0 else { return nil }
             for _ in count..<9 { nanos *= 10 }
         }
         var offset = 0
-        if literal(UInt8(ascii: "Z")) || literal(UInt8(ascii: "z")) {
+        if cursor.literal(UInt8(ascii: "Z")) || cursor.literal(UInt8(ascii: "z")) {
             offset = 0
-        } else if index < text.count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") {
-            let sign = text[index] == UInt8(ascii: "-") ? -1 : 1
-            index += 1
-            guard let hours = digits(2), literal(UInt8(ascii: ":")), let minutes = digits(2), hours <= 23, minutes <= 59 else {
-                return nil
-            }
+        } else if cursor.literal(UInt8(ascii: "+")) || cursor.literal(UInt8(ascii: "-")) {
+            let sign = text[cursor.index - 1] == UInt8(ascii: "-") ? -1 : 1
+            guard let hours = cursor.digits(2), cursor.literal(UInt8(ascii: ":")), let minutes = cursor.digits(2), hours <= 23,
+                minutes <= 59
+            else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
         } else {
             return nil
         }
-        guard index == text.count else { return nil }
+        guard cursor.index == text.count else { return nil }
         let seconds = Int64(days(fromCivil: year, month, day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
         guard seconds >= minimumSeconds, seconds <= maximumSeconds else { return nil }
         return (seconds, Int32(nanos))
+    }
+
+    /// A position in a timestamp's text.
+    private struct Cursor {
+        let text: UnsafeRawBufferPointer
+        var index = 0
+
+        /// The value of the next `count` decimal digits, consumed; `nil` (nothing consumed) if there are not that many.
+        mutating func digits(_ count: Int) -> Int? {
+            guard index + count <= text.count else { return nil }
+            var value = 0
+            for offset in 0..<count {
+                let byte = text[index + offset]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += count
+            return value
+        }
+
+        /// Consumes `byte` if it is next.
+        mutating func literal(_ byte: UInt8) -> Bool {
+            guard index < text.count, text[index] == byte else { return false }
+            index += 1
+            return true
+        }
     }
 
     private static func daysIn(month: Int, year: Int) -> Int {

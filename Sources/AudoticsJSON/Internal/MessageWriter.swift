@@ -75,7 +75,7 @@ struct MessageWriter {
     }
 
     @inline(__always)
-    private mutating func writeKey(_ field: FieldSchema, _ first: inout Bool) {
+    mutating func writeKey(_ field: FieldSchema, _ first: inout Bool) {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(options.useProtoFieldNames ? field.protoKey : field.jsonKey)
@@ -138,7 +138,7 @@ struct MessageWriter {
     }
 
     /// A NUL-terminated C string, validated as UTF-8 (protobuf-c does not) and escaped.
-    private mutating func writeString(_ pointer: UnsafePointer<UInt8>?) throws(MappingFailure) {
+    mutating func writeString(_ pointer: UnsafePointer<UInt8>?) throws(MappingFailure) {
         guard let pointer else { return out.append("\"\"") }
         let bytes = UnsafeBufferPointer(start: pointer, count: strlen(pointer))
         guard UTF8Validation.isValid(UnsafeRawBufferPointer(bytes)) else {
@@ -146,150 +146,4 @@ struct MessageWriter {
         }
         out.appendQuoted(bytes)
     }
-
-    private mutating func writeList(_ elements: UnsafeRawPointer?, count: Int, _ field: FieldSchema, depth: Int) throws(MappingFailure) {
-        out.append(UInt8(ascii: "["))
-        if let elements {
-            let stride = Self.stride(field.kind)
-            for index in 0..<count {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                do throws(MappingFailure) {
-                    try writeValue(elements + index * stride, field, depth: depth)
-                } catch {
-                    throw error.atIndex(index)
-                }
-            }
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    /// A map as an object with string keys; when protobuf-c kept several entries with one key, the
-    /// last wins, as it does when the map is decoded.
-    private mutating func writeMap(_ elements: UnsafeRawPointer?, count: Int, _ field: FieldSchema, depth: Int) throws(MappingFailure) {
-        out.append(UInt8(ascii: "{"))
-        defer { out.append(UInt8(ascii: "}")) }
-        guard let elements, count > 0 else { return }
-        let entrySchema = field.message!
-        let keyField = entrySchema.fields[0]
-        let valueField = entrySchema.fields[1]
-        var lastIndex: [[UInt8]: Int] = [:]
-        if count > 1 {
-            for index in 0..<count {
-                guard let entry = elements.load(fromByteOffset: index * 8, as: UnsafeRawPointer?.self) else { continue }
-                lastIndex[Self.keyIdentity(entry + keyField.offset, keyField.kind)] = index
-            }
-        }
-        var first = true
-        for index in 0..<count {
-            guard let entry = elements.load(fromByteOffset: index * 8, as: UnsafeRawPointer?.self) else { continue }
-            let key = entry + keyField.offset
-            if count > 1, lastIndex[Self.keyIdentity(key, keyField.kind)] != index { continue }
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            switch keyField.kind {
-            case .string:
-                do throws(MappingFailure) { try writeString(key.load(as: UnsafePointer<UInt8>?.self)) } catch { throw error.atIndex(index) }
-            case .bool:
-                out.append(key.load(as: Int32.self) != 0 ? "\"true\"" : "\"false\"")
-            default:
-                out.append(UInt8(ascii: "\""))
-                switch keyField.kind {
-                case .int32, .sint32, .sfixed32: out.append(decimal: Int64(key.load(as: Int32.self)))
-                case .uint32, .fixed32: out.append(decimal: UInt64(key.load(as: UInt32.self)))
-                case .int64, .sint64, .sfixed64: out.append(decimal: key.load(as: Int64.self))
-                default: out.append(decimal: key.load(as: UInt64.self))
-                }
-                out.append(UInt8(ascii: "\""))
-            }
-            out.append(UInt8(ascii: ":"))
-            do throws(MappingFailure) {
-                try writeValue(entry + valueField.offset, valueField, depth: depth)
-            } catch {
-                throw error.atIndex(index)
-            }
-        }
-    }
-
-    /// A map key's bytes, for finding repeated keys.
-    private static func keyIdentity(_ key: UnsafeRawPointer, _ kind: FieldKind) -> [UInt8] {
-        if kind == .string {
-            guard let pointer = key.load(as: UnsafePointer<UInt8>?.self) else { return [] }
-            return Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer)))
-        }
-        return Array(UnsafeRawBufferPointer(start: key, count: stride(kind)))
-    }
-
-    static func secondsAndNanos(_ message: UnsafeRawPointer, _ schema: MessageSchema) -> (Int64, Int32) {
-        (message.load(fromByteOffset: schema.fields[0].offset, as: Int64.self),
-         message.load(fromByteOffset: schema.fields[1].offset, as: Int32.self))
-    }
-
-    /// `"a.fooBar,b"`: the paths in lowerCamelCase, joined by commas.
-    private mutating func writeFieldMask(_ message: UnsafeRawPointer, _ schema: MessageSchema) throws(MappingFailure) {
-        let paths = schema.fields[0]
-        let count = message.load(fromByteOffset: paths.quantifierOffset, as: Int.self)
-        let strings = message.load(fromByteOffset: paths.offset, as: UnsafePointer<UnsafePointer<UInt8>?>?.self)
-        out.append(UInt8(ascii: "\""))
-        for index in 0..<count {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            guard let path = strings?[index] else { continue }
-            var upperNext = false
-            for byte in UnsafeBufferPointer(start: path, count: strlen(path)) {
-                if byte == UInt8(ascii: "_") {
-                    guard !upperNext else { throw FieldMaskText.invalidPath }
-                    upperNext = true
-                } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
-                    throw FieldMaskText.invalidPath
-                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 {
-                    throw FieldMaskText.invalidPath
-                } else if upperNext {
-                    guard byte >= UInt8(ascii: "a"), byte <= UInt8(ascii: "z") else { throw FieldMaskText.invalidPath }
-                    out.append(byte - 32)
-                    upperNext = false
-                } else {
-                    out.append(byte)
-                }
-            }
-            if upperNext { throw FieldMaskText.invalidPath }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    /// `{"@type": url, ...fields}`, or `{"@type": url, "value": ...}` for a well-known type.
-    private mutating func writeAny(_ message: UnsafeRawPointer, _ schema: MessageSchema, depth: Int) throws(MappingFailure) {
-        let urlPointer = message.load(fromByteOffset: schema.fields[0].offset, as: UnsafePointer<UInt8>?.self)
-        let valueStorage = message + schema.fields[1].offset
-        let valueCount = valueStorage.load(as: Int.self)
-        let valueData = valueStorage.load(fromByteOffset: 8, as: UnsafeRawPointer?.self)
-        let url = urlPointer.map { UnsafeBufferPointer(start: $0, count: strlen($0)) } ?? UnsafeBufferPointer(start: nil, count: 0)
-        if url.isEmpty {
-            guard valueCount == 0 else { throw MappingFailure(.invalidValue, "an Any with a value has no type URL") }
-            return out.append("{}")
-        }
-        let urlString = String(decoding: url, as: UTF8.self)
-        guard let descriptor = registry.descriptor(forTypeURL: urlString) else {
-            throw MappingFailure(.unknownType, "the type of an Any is not in the type registry: \(urlString)")
-        }
-        let bytes = UnsafeRawBufferPointer(start: valueCount > 0 ? valueData : nil, count: valueData == nil ? 0 : valueCount)
-        guard let inner = arena.unpackMessage(descriptor, bytes) else {
-            throw MappingFailure(.malformedProtobuf, "the value of an Any is not a valid \(descriptor.fullName)")
-        }
-        let innerSchema = MessageSchema.of(descriptor)
-        out.append("{\"@type\":")
-        try writeString(urlPointer)
-        if let known = innerSchema.wellKnown, known != .empty {
-            out.append(",\"value\":")
-            try writeMessage(inner, innerSchema, depth: depth + 1)
-        } else {
-            var first = false
-            try writeFields(inner, innerSchema, first: &first, depth: depth + 1)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
-}
-
-/// FieldMask path checks shared by the writer and the reader.
-enum FieldMaskText {
-    static let invalidPath = MappingFailure(
-        .invalidValue, "a FieldMask path must be lower_snake_case to have a lowerCamelCase JSON form")
 }

@@ -38,6 +38,7 @@ public struct JSONMappingError: Error, Hashable, Sendable, CustomStringConvertib
         self.cause = cause
     }
 
+    /// `JSONMappingError.<code>: <message>`, with the cause when there is one.
     public var description: String {
         var text = "JSONMappingError.\(code.rawValue): \(message)"
         if let cause { text += " (cause: \(cause))" }

@@ -9,7 +9,7 @@ import Testing
 
 /// Interoperability with a real peer: Python's `protobuf` json_format (Tests/Peers/json_peer.py).
 ///
-/// Python writes every case as binary and as JSON in three styles; Swift turns each JSON into
+/// Python writes every case as binary and as JSON in four styles; Swift turns each JSON into
 /// binary and the binary into JSON (two styles); Python parses what Swift wrote and compares it
 /// with the case as a parsed message, so a wrong value, a dropped field or an unparsable document
 /// fails the test.
@@ -38,7 +38,7 @@ struct PythonJSONPeerTests {
             let base = folder.path + "/" + name
             let typeName = try String(contentsOfFile: base + ".type", encoding: .utf8)
             let descriptor = try #require(Self.registry.descriptor(forName: typeName), "\(typeName)")
-            for variant in ["camel", "names", "defaults"] {
+            for variant in ["camel", "names", "defaults", "compact"] {
                 let file = variant == "camel" ? "\(base).json" : "\(base).\(variant).json"
                 let json = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
                 do {

@@ -5,7 +5,8 @@ descriptor-driven Swift codec (AudoticsJSON) on the other.
     json_peer.py write DIR    for every case write DIR/<case>.type (the message's full name),
                               <case>.bin (Python's binary encoding) and Python's JSON:
                               <case>.json (lowerCamelCase), <case>.names.json (proto field names),
-                              <case>.defaults.json (fields without presence always printed)
+                              <case>.defaults.json (fields without presence always printed),
+                              <case>.compact.json (enums as numbers, no indentation)
     json_peer.py verify DIR   for every <case>.<variant>.swift.bin (what Swift made of Python's JSON)
                               and <case>.<variant>.swift.json (Swift's JSON of Python's binary),
                               parse it with Python and compare with the case as a parsed message;
@@ -178,6 +179,8 @@ def main():
             write(".names.json", json_format.MessageToJson(
                 message, preserving_proto_field_name=True, descriptor_pool=pool, ensure_ascii=False).encode())
             write(".defaults.json", json_format.MessageToJson(message, descriptor_pool=pool, **print_options()).encode())
+            write(".compact.json", json_format.MessageToJson(
+                message, use_integers_for_enums=True, indent=None, descriptor_pool=pool).encode())
         print(f"wrote {len(cases)} cases")
         return 0
     passed = failed = 0

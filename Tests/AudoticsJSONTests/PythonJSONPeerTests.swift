@@ -12,7 +12,8 @@ import Testing
 /// Python writes every case as binary and as JSON in four styles; Swift turns each JSON into
 /// binary and the binary into JSON (two styles); Python parses what Swift wrote and compares it
 /// with the case as a parsed message, so a wrong value, a dropped field or an unparsable document
-/// fails the test.
+/// fails the test, and compares Swift's JSON with its own for the same options as JSON values, so
+/// a form its lenient parser accepts (an int64 as a number) fails too.
 @Suite("proto3 JSON interop with Python json_format", .serialized)
 struct PythonJSONPeerTests {
     /// Every message type of the cases, found by full name.

@@ -9,7 +9,8 @@ descriptor-driven Swift codec (AudoticsJSON) on the other.
                               <case>.compact.json (enums as numbers, no indentation)
     json_peer.py verify DIR   for every <case>.<variant>.swift.bin (what Swift made of Python's JSON)
                               and <case>.<variant>.swift.json (Swift's JSON of Python's binary),
-                              parse it with Python and compare with the case as a parsed message;
+                              parse it with Python and compare with the case as a parsed message,
+                              and Swift's JSON with Python's own JSON of the case (as JSON values);
                               prints one line per check and exits 1 on any mismatch
 
 The cases are protobuf_peer.py's canonical conformance shapes plus JSON-specific ones (special
@@ -17,6 +18,7 @@ floats, escapes, google.rpc.Status with Any details, audotics.v1 requests). Mess
 built at run time from a descriptor set protoc compiles from the protos in the tree.
 """
 import glob
+import json
 import math
 import os
 import subprocess
@@ -156,6 +158,13 @@ def print_options():
     return {"including_default_value_fields": True}
 
 
+# The JSON styles Swift writes (AudoticsJSON options) as json_format options.
+STYLES = {
+    "camel-defaults": print_options(),
+    "names-sparse": {"preserving_proto_field_name": True},
+}
+
+
 def same(a, b):
     return a == b or a.SerializeToString(deterministic=True) == b.SerializeToString(deterministic=True)
 
@@ -199,12 +208,23 @@ def main():
             print(f"FAIL {file}: cannot parse: {error}")
             failed += 1
             continue
-        if same(got, expected):
-            print(f"ok   {file}")
-            passed += 1
-        else:
+        if not same(got, expected):
             print(f"FAIL {file}:\n--- expected\n{expected}\n--- got\n{got}")
             failed += 1
+            continue
+        # Parsing is lenient (int64 as numbers, enums as numbers...), so Swift's JSON must also be
+        # the document Python writes with the same options, compared as JSON values.
+        if file.endswith(".json"):
+            options = STYLES[file.split(".")[1]]
+            ours = json.loads(data)
+            theirs = json.loads(json_format.MessageToJson(expected, descriptor_pool=pool, **options))
+            if ours != theirs:
+                print(f"FAIL {file}: not the JSON Python writes\n--- Python\n{json.dumps(theirs, sort_keys=True)}"
+                      f"\n--- Swift\n{json.dumps(ours, sort_keys=True)}")
+                failed += 1
+                continue
+        print(f"ok   {file}")
+        passed += 1
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
 

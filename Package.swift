@@ -149,6 +149,14 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        // The proto3 JSON mapping over protobuf-c descriptors, for the JSON edge gateway: any message
+        // to and from JSON without Swift types. The well-known types give it google.rpc for Any.
+        .target(
+            name: "AudoticsJSON",
+            dependencies: ["AudoticsProtobuf", "AudoticsWellKnownTypes"],
+            swiftSettings: strictSwift
+        ),
+
         // MARK: Layer 7: services.
         .target(
             name: "AudoticsInterop",
@@ -271,6 +279,11 @@ let package = Package(
             name: "AudoticsCodeGenTests",
             dependencies: ["AudoticsCodeGen", "AudoticsTestSupport"],
             exclude: ["Snapshots"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsJSONTests",
+            dependencies: ["AudoticsJSON", "AudoticsTestSupport", "AudoticsProtobuf", "AudoticsConformanceAPI", "AudoticsWellKnownTypes", "AudoticsAPI"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),

@@ -171,7 +171,7 @@ let package = Package(
         .target(
             name: "AudoticsGateway",
             dependencies: [
-                "AudoticsRPC", "AudoticsProtobuf", "AudoticsAPI", "AudoticsWellKnownTypes",
+                "AudoticsRPC", "AudoticsProtobuf", "AudoticsJSON", "AudoticsWellKnownTypes",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -334,7 +334,7 @@ let package = Package(
             dependencies: [
                 "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic", "AudoticsUsers",
                 "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
-                "AudoticsWellKnownTypes", .product(name: "Logging", package: "swift-log"),
+                "AudoticsWellKnownTypes", "AudoticsGateway", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),

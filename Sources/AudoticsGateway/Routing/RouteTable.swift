@@ -44,13 +44,17 @@ public struct RouteTable: Sendable {
         var entries: [Entry] = []
         var rpcPaths: [String: RPCMethodSchema] = [:]
         for service in services {
-            for method in service.methods {
+            // Only unary methods: a JSON request and a JSON response (streams have no route).
+            for method in service.methods where method.descriptor.kind == .unary {
                 for route in method.httpRoutes {
+                    guard route.responseBody.isEmpty else {
+                        throw GatewayConfigurationError(message: "\(method.descriptor): response_body is not supported")
+                    }
                     entries.append(Entry(
                         httpMethod: route.method, template: try PathTemplate(route.pathTemplate), body: route.body,
                         responseBody: route.responseBody, successStatus: route.successStatus, method: method))
                 }
-                if method.descriptor.kind == .unary { rpcPaths[method.descriptor.path] = method }
+                rpcPaths[method.descriptor.path] = method
             }
         }
         self.entries = entries

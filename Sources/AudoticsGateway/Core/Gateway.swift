@@ -1,0 +1,96 @@
+import AudoticsJSON
+public import AudoticsRPC
+public import Logging
+
+/// The JSON edge: routes HTTP requests to the services' RPCs by the generated route table, transcodes JSON to
+/// protobuf and back (proto3 JSON mapping), and calls the services over the fabric.
+///
+/// Protocol-agnostic: the HTTP/1.1 and HTTP/2 front ends hand it complete `GatewayRequest`s. Errors become
+/// JSON `google.rpc.Status` bodies with the HTTP status of grpc-gateway's table; routing errors are 404/405,
+/// a non-JSON body 415, an oversize one 413.
+public final class Gateway: Sendable {
+    /// The limits and policies.
+    public let configuration: GatewayConfiguration
+    let routes: RouteTable
+    let backends: [String: any ClientTransport]
+    let registry: ProtoJSONTypeRegistry
+    let logger: Logger
+    let builtIns: BuiltInEndpoints
+
+    /// Creates a gateway for `services`, calling each through `backends[service name]`.
+    ///
+    /// - Throws: `GatewayConfigurationError` for a route table that does not build or a service without a backend.
+    public init(
+        services: [RPCServiceSchema], backends: [String: any ClientTransport], configuration: GatewayConfiguration = .init(),
+        builtIns: BuiltInEndpoints = .init(), logger: Logger = Logger(label: "audotics.gateway")
+    ) throws(GatewayConfigurationError) {
+        for service in services where backends[service.name] == nil {
+            throw GatewayConfigurationError(message: "no backend for \(service.name)")
+        }
+        self.configuration = configuration
+        self.routes = try RouteTable(services: services)
+        self.backends = backends
+        var registry = ProtoJSONTypeRegistry.standard
+        for service in services {
+            for method in service.methods {
+                registry.register(method.requestType)
+                registry.register(method.responseType)
+            }
+        }
+        self.registry = registry
+        self.builtIns = builtIns
+        self.logger = logger
+    }
+
+    /// Answers one request; never throws: every failure is a response.
+    public func handle(_ request: GatewayRequest) async -> GatewayResponse {
+        let started = ContinuousClock.now
+        let requestID = RequestID.make(from: request.header("x-request-id"))
+        var response: GatewayResponse
+        do {
+            response = try await respond(to: request, requestID: requestID)
+        } catch let error as GatewayError {
+            response = errorResponse(error)
+        } catch let error as RPCError {
+            response = errorResponse(error)
+        } catch {
+            logger.error("gateway failure", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+            response = errorResponse(GatewayError(status: 500, code: .internal, message: "internal error"))
+        }
+        finish(&response, for: request, requestID: requestID)
+        let elapsed = started.duration(to: .now)
+        logger.info("\(request.method) \(Self.pathForLog(request.target)) \(response.status)", metadata: [
+            "request_id": "\(requestID)", "peer": "\(request.remoteAddress)",
+            "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
+        ])
+        return response
+    }
+
+    private func respond(to request: GatewayRequest, requestID: String) async throws -> GatewayResponse {
+        let (path, query) = Self.split(request.target)
+        if let builtIn = try await builtIns.response(method: request.method, path: path) { return builtIn }
+        if request.method == "OPTIONS" { return try preflight(request, path: path) }
+        switch routes.route(method: request.method, path: String(path)) {
+        case .notFound:
+            throw GatewayError(status: 404, code: .notFound, message: "no route for \(request.method) \(Self.pathForLog(String(path)))")
+        case .methodNotAllowed(let allowed):
+            throw GatewayError(
+                status: 405, code: .unimplemented, message: "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))",
+                headers: ["allow": allowed.joined(separator: ", ")])
+        case .matched(let match):
+            return try await call(match, request: request, query: query, requestID: requestID)
+        }
+    }
+
+    /// The path and the query (without `?`) of a request target.
+    static func split(_ target: String) -> (path: Substring, query: Substring?) {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (Substring(target), nil) }
+        return (target[..<mark], target[target.index(after: mark)...])
+    }
+
+    /// The target without its query (which may carry secrets), shortened, for logs and messages.
+    static func pathForLog(_ target: String) -> String {
+        let path = split(target).path
+        return path.count > 200 ? String(path.prefix(200)) + "…" : String(path)
+    }
+}

@@ -1,0 +1,28 @@
+/// Request IDs: the client's `X-Request-ID` when it is reasonable, otherwise a new random one.
+enum RequestID {
+    /// The longest client-chosen ID kept.
+    static let maxLength = 128
+
+    /// `header` if it is 1–128 visible ASCII characters, else 16 random bytes in hex.
+    static func make(from header: String?) -> String {
+        if let header, !header.isEmpty, header.utf8.count <= maxLength,
+            header.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        {
+            return header
+        }
+        // SystemRandomNumberGenerator reads the kernel's CSPRNG (getrandom on Linux).
+        var generator = SystemRandomNumberGenerator()
+        return hex((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -171,7 +171,7 @@ let package = Package(
         .target(
             name: "AudoticsGateway",
             dependencies: [
-                "AudoticsRPC", "AudoticsProtobuf", "AudoticsJSON", "AudoticsWellKnownTypes",
+                "AudoticsRPC", "AudoticsProtobuf", "AudoticsJSON", "AudoticsWellKnownTypes", "AudoticsRedisClient", "AudoticsTLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

@@ -1,6 +1,7 @@
 import AudoticsAPI
 import AudoticsGateway
 import AudoticsRPC
+import AudoticsRedisClient
 import Foundation
 import Testing
 
@@ -16,11 +17,11 @@ struct GatewayCoreTests {
         func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
     }
 
-    static func makeGateway(_ platform: PlatformHarness) throws -> Gateway {
+    static func makeGateway(_ platform: PlatformHarness, rateLimits: GatewayRateLimits = .init()) throws -> Gateway {
         let backends = Dictionary(uniqueKeysWithValues: AudoticsV1Services.all.map { ($0.name, platform.channel as any ClientTransport) })
         return try Gateway(
             services: AudoticsV1Services.all.filter { ["audotics.v1.UserService", "audotics.v1.MusicService", "audotics.v1.PlaylistService"].contains($0.name) },
-            backends: backends, builtIns: BuiltInEndpoints(openAPIDocument: Array(OpenAPIDocument.json.utf8)))
+            backends: backends, builtIns: BuiltInEndpoints(openAPIDocument: Array(OpenAPIDocument.json.utf8)), rateLimits: rateLimits)
     }
 
     static func send(
@@ -153,6 +154,35 @@ struct GatewayCoreTests {
         let document = try await Self.send(gateway, "GET", "/openapi.json")
         #expect(document.status == 200 && (document.json["openapi"] as? String)?.hasPrefix("3.1") == true)
         #expect(try await Self.send(gateway, "POST", "/healthz").status == 405)
+        await platform.stop()
+    }
+
+    @Test("rate limits per address and per user: 429 with Retry-After and RateLimit headers")
+    func rateLimits() async throws {
+        guard let platform = try await PlatformHarness.start() else { return }
+        let slow = TokenBucketPolicy(capacity: 3, refillPerSecond: 0.01)
+        let limits = GatewayRateLimits(
+            perAddress: RedisRateLimiter(client: platform.redis, namespace: platform.redisNamespace + ":gw-address", policy: slow),
+            perUser: RedisRateLimiter(client: platform.redis, namespace: platform.redisNamespace + ":gw-user",
+                                      policy: TokenBucketPolicy(capacity: 2, refillPerSecond: 0.01)))
+        let gateway = try Self.makeGateway(platform, rateLimits: limits)
+        func get(_ address: String, token: String? = nil) async -> GatewayResponse {
+            var headers: [(name: String, value: String)] = []
+            if let token { headers.append(("authorization", "Bearer \(token)")) }
+            return await gateway.handle(GatewayRequest(method: "GET", target: "/v1/tracks/tr_x", headers: headers, remoteAddress: address))
+        }
+        var statuses: [Int] = []
+        for _ in 0..<4 { statuses.append(await get("10.0.0.1:1000").status) }
+        #expect(statuses == [401, 401, 401, 429])
+        let limited = await get("10.0.0.1:1001")
+        #expect(limited.status == 429 && limited.header("retry-after").flatMap(Int.init).map { $0 >= 1 } == true)
+        #expect(limited.header("ratelimit-remaining") == "0" && limited.header("ratelimit-limit") == "3")
+        // Another address has its own bucket; a token adds the user's (tighter) bucket, whatever the address.
+        let other = await get("10.0.0.2:1000", token: "token-a")
+        #expect(other.status == 401 && other.header("ratelimit-remaining") == "1" && other.header("ratelimit-limit") == "2")
+        #expect(await get("10.0.0.3:1000", token: "token-a").status == 401)
+        #expect(await get("10.0.0.4:1000", token: "token-a").status == 429)
+        #expect(await get("10.0.0.4:1000", token: "token-b").status == 401)
         await platform.stop()
     }
 }

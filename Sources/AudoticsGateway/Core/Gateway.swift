@@ -16,13 +16,15 @@ public final class Gateway: Sendable {
     let registry: ProtoJSONTypeRegistry
     let logger: Logger
     let builtIns: BuiltInEndpoints
+    let rateLimits: GatewayRateLimits
 
     /// Creates a gateway for `services`, calling each through `backends[service name]`.
     ///
     /// - Throws: `GatewayConfigurationError` for a route table that does not build or a service without a backend.
     public init(
         services: [RPCServiceSchema], backends: [String: any ClientTransport], configuration: GatewayConfiguration = .init(),
-        builtIns: BuiltInEndpoints = .init(), logger: Logger = Logger(label: "audotics.gateway")
+        builtIns: BuiltInEndpoints = .init(), rateLimits: GatewayRateLimits = .init(),
+        logger: Logger = Logger(label: "audotics.gateway")
     ) throws(GatewayConfigurationError) {
         for service in services where backends[service.name] == nil {
             throw GatewayConfigurationError(message: "no backend for \(service.name)")
@@ -39,6 +41,7 @@ public final class Gateway: Sendable {
         }
         self.registry = registry
         self.builtIns = builtIns
+        self.rateLimits = rateLimits
         self.logger = logger
     }
 
@@ -70,6 +73,20 @@ public final class Gateway: Sendable {
         let (path, query) = Self.split(request.target)
         if let builtIn = try await builtIns.response(method: request.method, path: path) { return builtIn }
         if request.method == "OPTIONS" { return try preflight(request, path: path) }
+        let limitHeaders = try await applyRateLimits(request)
+        var response: GatewayResponse
+        do {
+            response = try await route(request, path: path, query: query, requestID: requestID)
+        } catch let error as GatewayError {
+            response = errorResponse(error)
+        } catch let error as RPCError {
+            response = errorResponse(error)
+        }
+        response.headers += limitHeaders
+        return response
+    }
+
+    private func route(_ request: GatewayRequest, path: Substring, query: Substring?, requestID: String) async throws -> GatewayResponse {
         switch routes.route(method: request.method, path: String(path)) {
         case .notFound:
             throw GatewayError(status: 404, code: .notFound, message: "no route for \(request.method) \(Self.pathForLog(String(path)))")

@@ -7,6 +7,9 @@ extension Gateway {
             if response.header("cache-control") == nil { response.headers.append(("cache-control", "no-store")) }
             response.headers.append(("content-security-policy", "default-src 'none'; frame-ancestors 'none'"))
         }
+        if response.header("content-type")?.hasPrefix("text/html") == true {
+            response.headers.append(("content-security-policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'"))
+        }
         response.headers.append(("x-content-type-options", "nosniff"))
         response.headers.append(("x-frame-options", "DENY"))
         response.headers.append(("referrer-policy", "no-referrer"))

@@ -17,13 +17,14 @@ public final class Gateway: Sendable {
     let logger: Logger
     let builtIns: BuiltInEndpoints
     let rateLimits: GatewayRateLimits
+    let staticFiles: StaticFiles?
 
     /// Creates a gateway for `services`, calling each through `backends[service name]`.
     ///
     /// - Throws: `GatewayConfigurationError` for a route table that does not build or a service without a backend.
     public init(
         services: [RPCServiceSchema], backends: [String: any ClientTransport], configuration: GatewayConfiguration = .init(),
-        builtIns: BuiltInEndpoints = .init(), rateLimits: GatewayRateLimits = .init(),
+        builtIns: BuiltInEndpoints = .init(), rateLimits: GatewayRateLimits = .init(), staticFiles: StaticFiles? = nil,
         logger: Logger = Logger(label: "audotics.gateway")
     ) throws(GatewayConfigurationError) {
         for service in services where backends[service.name] == nil {
@@ -42,6 +43,7 @@ public final class Gateway: Sendable {
         self.registry = registry
         self.builtIns = builtIns
         self.rateLimits = rateLimits
+        self.staticFiles = staticFiles
         self.logger = logger
     }
 
@@ -89,6 +91,9 @@ public final class Gateway: Sendable {
     private func route(_ request: GatewayRequest, path: Substring, query: Substring?, requestID: String) async throws -> GatewayResponse {
         switch routes.route(method: request.method, path: String(path)) {
         case .notFound:
+            if let file = staticFiles?.response(method: request.method, path: path, ifNoneMatch: request.header("if-none-match")) {
+                return file
+            }
             throw GatewayError(status: 404, code: .notFound, message: "no route for \(request.method) \(Self.pathForLog(String(path)))")
         case .methodNotAllowed(let allowed):
             throw GatewayError(

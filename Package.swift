@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // MARK: Layer 1: C modules (Debian packages through pkg-config).
@@ -172,7 +173,7 @@ let package = Package(
             name: "AudoticsGateway",
             dependencies: [
                 "AudoticsRPC", "AudoticsProtobuf", "AudoticsJSON", "AudoticsWellKnownTypes", "AudoticsRedisClient", "AudoticsTLS",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),

@@ -18,6 +18,7 @@ public final class Gateway: Sendable {
     let builtIns: BuiltInEndpoints
     let rateLimits: GatewayRateLimits
     let staticFiles: StaticFiles?
+    let metrics = GatewayMetrics()
 
     /// Creates a gateway for `services`, calling each through `backends[service name]`.
     ///
@@ -51,9 +52,11 @@ public final class Gateway: Sendable {
     public func handle(_ request: GatewayRequest) async -> GatewayResponse {
         let started = ContinuousClock.now
         let requestID = RequestID.make(from: request.header("x-request-id"))
+        // The metric label: the route's template, never the raw path (which would make a series per ID).
+        var routeLabel = "unmatched"
         var response: GatewayResponse
         do {
-            response = try await respond(to: request, requestID: requestID)
+            response = try await respond(to: request, requestID: requestID, label: &routeLabel)
         } catch let error as GatewayError {
             response = errorResponse(error)
         } catch let error as RPCError {
@@ -64,6 +67,7 @@ public final class Gateway: Sendable {
         }
         finish(&response, for: request, requestID: requestID)
         let elapsed = started.duration(to: .now)
+        metrics.record(method: request.method, route: routeLabel, status: response.status, elapsed: elapsed)
         logger.info("\(request.method) \(Self.pathForLog(request.target)) \(response.status)", metadata: [
             "request_id": "\(requestID)", "peer": "\(request.remoteAddress)",
             "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
@@ -71,14 +75,20 @@ public final class Gateway: Sendable {
         return response
     }
 
-    private func respond(to request: GatewayRequest, requestID: String) async throws -> GatewayResponse {
+    private func respond(to request: GatewayRequest, requestID: String, label: inout String) async throws -> GatewayResponse {
         let (path, query) = Self.split(request.target)
-        if let builtIn = try await builtIns.response(method: request.method, path: path) { return builtIn }
-        if request.method == "OPTIONS" { return try preflight(request, path: path) }
+        if let builtIn = try await builtIns.response(method: request.method, path: path) {
+            label = String(path)
+            return builtIn
+        }
+        if request.method == "OPTIONS" {
+            label = "preflight"
+            return try preflight(request, path: path)
+        }
         let limitHeaders = try await applyRateLimits(request)
         var response: GatewayResponse
         do {
-            response = try await route(request, path: path, query: query, requestID: requestID)
+            response = try await route(request, path: path, query: query, requestID: requestID, label: &label)
         } catch let error as GatewayError {
             response = errorResponse(error)
         } catch let error as RPCError {
@@ -88,10 +98,13 @@ public final class Gateway: Sendable {
         return response
     }
 
-    private func route(_ request: GatewayRequest, path: Substring, query: Substring?, requestID: String) async throws -> GatewayResponse {
+    private func route(
+        _ request: GatewayRequest, path: Substring, query: Substring?, requestID: String, label: inout String
+    ) async throws -> GatewayResponse {
         switch routes.route(method: request.method, path: String(path)) {
         case .notFound:
             if let file = staticFiles?.response(method: request.method, path: path, ifNoneMatch: request.header("if-none-match")) {
+                label = "static"
                 return file
             }
             throw GatewayError(status: 404, code: .notFound, message: "no route for \(request.method) \(Self.pathForLog(String(path)))")
@@ -100,6 +113,7 @@ public final class Gateway: Sendable {
                 status: 405, code: .unimplemented, message: "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))",
                 headers: ["allow": allowed.joined(separator: ", ")])
         case .matched(let match):
+            label = match.template
             return try await call(match, request: request, query: query, requestID: requestID)
         }
     }

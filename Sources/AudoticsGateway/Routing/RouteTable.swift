@@ -16,6 +16,8 @@ public struct RouteTable: Sendable {
         public let successStatus: Int
         /// The path variables, decoded, with the fields they fill.
         public let pathValues: [(fieldPath: [String], value: String)]
+        /// `METHOD template` of the route, for logs and metric labels.
+        public let template: String
     }
 
     /// The outcome of routing a request.
@@ -78,11 +80,12 @@ public struct RouteTable: Sendable {
         if let best {
             return .matched(Match(
                 method: best.entry.method, body: best.entry.body, responseBody: best.entry.responseBody,
-                successStatus: best.entry.successStatus, pathValues: best.values))
+                successStatus: best.entry.successStatus, pathValues: best.values,
+                template: "\(best.entry.httpMethod) \(best.entry.template)"))
         }
         if let method = rpcPaths[path] {
             guard lookup == "POST" else { return .methodNotAllowed(allowed: ["POST"]) }
-            return .matched(Match(method: method, body: "*", responseBody: "", successStatus: 200, pathValues: []))
+            return .matched(Match(method: method, body: "*", responseBody: "", successStatus: 200, pathValues: [], template: "POST \(path)"))
         }
         if allowed.contains("GET") { allowed.insert("HEAD") }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())

@@ -31,7 +31,8 @@ public struct PlaylistService: PlaylistServiceProtocol {
     // MARK: Create, read, list
 
     public func createPlaylist(request: CreatePlaylistRequest, context: ServerContext) async throws -> CreatePlaylistResponse {
-        let caller = try Principal.required().userID
+        let principal = try Principal.required()
+        let caller = principal.userID
         var violations = FieldViolations()
         violations.checkText(request.name.trimmingCharacters(in: .whitespaces), "name", length: 1...100)
         violations.checkText(request.description, "description", length: 0...300)
@@ -48,8 +49,8 @@ public struct PlaylistService: PlaylistServiceProtocol {
             }
             let durations = request.trackIDs.map { Int64(found[$0]?.durationMs ?? 0) }
             let rows = try await connection.query("""
-                INSERT INTO playlists.playlists (id, owner_id, name, description, visibility, collaborative, item_count, total_duration_ms)
-                VALUES (\(id), \(caller), \(request.name.trimmingCharacters(in: .whitespaces)), \(request.description), \(Int(visibility)),
+                INSERT INTO playlists.playlists (id, owner_id, owner_display_name, name, description, visibility, collaborative, item_count, total_duration_ms)
+                VALUES (\(id), \(caller), \(principal.displayName), \(request.name.trimmingCharacters(in: .whitespaces)), \(request.description), \(Int(visibility)),
                         \(request.collaborative), \(request.trackIDs.count), \(durations.reduce(0, +)))
                 RETURNING \(unescaped: PlaylistRecord.columns)
                 """)
@@ -143,7 +144,10 @@ public struct PlaylistService: PlaylistServiceProtocol {
     // MARK: Details
 
     public func updatePlaylist(request: UpdatePlaylistRequest, context: ServerContext) async throws -> UpdatePlaylistResponse {
-        let caller = try Principal.required().userID
+        let principal = try Principal.required()
+        let caller = principal.userID
+        // The owner's display name as their token has it now (an empty one, from a token without the claim, keeps it).
+        let ownerName: String? = principal.displayName.isEmpty ? nil : principal.displayName
         let playlist = request.playlist ?? Playlist()
         var violations = FieldViolations()
         violations.checkID(request.playlistID, "playlist_id")
@@ -181,7 +185,8 @@ public struct PlaylistService: PlaylistServiceProtocol {
             _ = try await connection.query("""
                 UPDATE playlists.playlists
                 SET name = coalesce(\(name), name), description = coalesce(\(description), description),
-                    visibility = coalesce(\(visibility)::smallint, visibility), collaborative = coalesce(\(collaborative), collaborative)
+                    visibility = coalesce(\(visibility)::smallint, visibility), collaborative = coalesce(\(collaborative), collaborative),
+                    owner_display_name = coalesce(\(ownerName), owner_display_name)
                 WHERE id = \(request.playlistID)
                 """)
             return (Int?.none, true)

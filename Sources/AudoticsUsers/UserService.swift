@@ -81,7 +81,7 @@ public struct UserService: UserServiceProtocol {
         }
         return try .with {
             $0.user = Self.user(account)
-            $0.tokens = try tokens(for: account.id, refresh: refresh, refreshExpiresAt: refreshExpiry)
+            $0.tokens = try tokens(for: account, refresh: refresh, refreshExpiresAt: refreshExpiry)
         }
     }
 
@@ -117,7 +117,7 @@ public struct UserService: UserServiceProtocol {
             deadline: context.deadline)
         return try .with {
             $0.user = Self.user(account)
-            $0.tokens = try tokens(for: account.id, refresh: refresh, refreshExpiresAt: refreshExpiry)
+            $0.tokens = try tokens(for: account, refresh: refresh, refreshExpiresAt: refreshExpiry)
         }
     }
 
@@ -131,7 +131,11 @@ public struct UserService: UserServiceProtocol {
             deadline: context.deadline)
         {
         case .rotated(let accountID, _):
-            return try .with { $0.tokens = try tokens(for: accountID, refresh: replacement, refreshExpiresAt: expiry) }
+            // The account as it is now, so that a new token carries the current display name.
+            guard let account = try await store.account(id: accountID, deadline: context.deadline) else {
+                throw RPCError(code: .unauthenticated, message: "the account of this refresh token no longer exists")
+            }
+            return try .with { $0.tokens = try tokens(for: account, refresh: replacement, refreshExpiresAt: expiry) }
         case .reused:
             throw RPCError(
                 code: .unauthenticated,
@@ -213,8 +217,8 @@ public struct UserService: UserServiceProtocol {
 
     // MARK: Helpers
 
-    private func tokens(for accountID: String, refresh: RefreshToken, refreshExpiresAt: Int64) throws(RPCError) -> AuthTokens {
-        let access = try run { try issuer.issue(subject: accountID) }
+    private func tokens(for account: AccountRecord, refresh: RefreshToken, refreshExpiresAt: Int64) throws(RPCError) -> AuthTokens {
+        let access = try run { try issuer.issue(subject: account.id, name: account.displayName) }
         return .with {
             $0.accessToken = access.token
             $0.tokenType = "Bearer"

@@ -43,6 +43,8 @@ struct PlaylistServiceTests {
         }, options: owner)
         let id = try #require(created.playlist?.id)
         #expect(created.playlist?.visibility == .private && created.playlist?.itemCount == 3)
+        // The owner's display name comes from the access token (registration defaults it to the email's local part).
+        #expect(created.playlist?.ownerDisplayName == "owner")
         #expect(created.playlist?.totalDurationMs == Int64(platform.catalog.tracks[0..<3].reduce(0) { $0 + $1.durationMs }))
 
         let read = try await playlists.getPlaylist(.with { $0.playlistID = id }, options: owner)

@@ -15,18 +15,23 @@ public struct Principal: Sendable, Hashable, CustomStringConvertible {
     public var scopes: [String]
     /// When the access token expires (seconds since 1970).
     public var expiresAt: Int64
+    /// The user's display name when the token was issued (`name`), empty when the token has none.
+    public var displayName: String
 
     /// Creates a principal.
-    public init(userID: String, tokenID: String, scopes: [String] = [], expiresAt: Int64) {
+    public init(userID: String, tokenID: String, scopes: [String] = [], expiresAt: Int64, displayName: String = "") {
         self.userID = userID
         self.tokenID = tokenID
         self.scopes = scopes
         self.expiresAt = expiresAt
+        self.displayName = displayName
     }
 
     /// The principal a verified token stands for.
     public init(claims: AccessTokenClaims) {
-        self.init(userID: claims.subject, tokenID: claims.tokenID, scopes: claims.scopes, expiresAt: claims.expiresAt)
+        self.init(
+            userID: claims.subject, tokenID: claims.tokenID, scopes: claims.scopes, expiresAt: claims.expiresAt,
+            displayName: claims.name ?? "")
     }
 
     /// The caller of the RPC the current task serves, if it presented a valid access token.

@@ -18,11 +18,13 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     public var tokenID: String
     /// `scope`: space-separated scopes (RFC 8693 §4.2); empty when the token has none.
     public var scopes: [String]
+    /// `name`: the user's display name when the token was issued (OpenID Connect's standard claim), if any.
+    public var name: String?
 
     /// Creates claims.
     public init(
         subject: String, issuer: String, audience: [String], issuedAt: Int64, notBefore: Int64?, expiresAt: Int64,
-        tokenID: String, scopes: [String] = []
+        tokenID: String, scopes: [String] = [], name: String? = nil
     ) {
         self.subject = subject
         self.issuer = issuer
@@ -32,15 +34,16 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.tokenID = tokenID
         self.scopes = scopes
+        self.name = name
     }
 
     private enum CodingKeys: String, CodingKey {
         case subject = "sub", issuer = "iss", audience = "aud", issuedAt = "iat", notBefore = "nbf"
-        case expiresAt = "exp", tokenID = "jti", scopes = "scope"
+        case expiresAt = "exp", tokenID = "jti", scopes = "scope", name
     }
 
     /// Decodes strictly: `sub`, `iss`, `jti` strings; `iat`, `exp` (and `nbf` when present) integers; `aud` a string
-    /// or an array of strings; `scope` absent or a string. Wrong types fail; unknown claims are ignored.
+    /// or an array of strings; `scope` and `name` absent or strings. Wrong types fail; unknown claims are ignored.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         subject = try container.decode(String.self, forKey: .subject)
@@ -56,6 +59,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         tokenID = try container.decode(String.self, forKey: .tokenID)
         let scope = try container.decodeIfPresent(String.self, forKey: .scopes)
         scopes = scope.map { $0.split(separator: " ").map(String.init) } ?? []
+        name = try container.decodeIfPresent(String.self, forKey: .name)
     }
 
     /// Encodes `aud` as a string when there is one audience, and `scope` only when there are scopes.
@@ -73,5 +77,6 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         try container.encode(expiresAt, forKey: .expiresAt)
         try container.encode(tokenID, forKey: .tokenID)
         if !scopes.isEmpty { try container.encode(scopes.joined(separator: " "), forKey: .scopes) }
+        try container.encodeIfPresent(name, forKey: .name)
     }
 }

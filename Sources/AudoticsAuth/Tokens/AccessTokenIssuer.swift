@@ -17,7 +17,7 @@ public struct AccessTokenIssuer: Sendable {
 
     /// Issues a token for user `subject`, valid from `now` (whole seconds) for `settings.lifetime`, with a random
     /// 128-bit `jti`.
-    public func issue(subject: String, scopes: [String] = [], now: Date = Date()) throws(AuthError) -> IssuedAccessToken {
+    public func issue(subject: String, name: String? = nil, scopes: [String] = [], now: Date = Date()) throws(AuthError) -> IssuedAccessToken {
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
         let tokenID: String
         do { tokenID = Base64URL.encode(try SecureRandom.bytes(count: 16)) } catch {
@@ -26,7 +26,7 @@ public struct AccessTokenIssuer: Sendable {
         let claims = AccessTokenClaims(
             subject: subject, issuer: settings.issuer, audience: [settings.audience], issuedAt: issuedAt,
             notBefore: issuedAt, expiresAt: issuedAt + settings.lifetime.components.seconds, tokenID: tokenID,
-            scopes: scopes)
+            scopes: scopes, name: name)
         return IssuedAccessToken(token: try sign(claims), claims: claims, keyID: keys.current.keyID)
     }
 

@@ -50,6 +50,9 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
                 (code, message) = (.deadlineExceeded, "the database did not answer before the deadline")
             case "08", "53":
                 (code, message) = (.unavailable, "the database is unavailable; try again")
+            case "57" where ["57P01", "57P02", "57P03"].contains(error.code.rawValue):
+                // The server is shutting down, crashed or still starting: the pool reconnects on the next call.
+                (code, message) = (.unavailable, "the database is restarting; try again")
             case "40":
                 (code, message) = (.aborted, "the change conflicted with another one; try again")
             default:

@@ -51,9 +51,10 @@ final class PlatformHarness: Sendable {
     }
 
     /// Starts everything, or records an issue and returns nil when the test services are not configured.
-    static func start() async throws -> PlatformHarness? {
+    /// Starts the platform on a scratch database of the test PostgreSQL (or of the server at `adminURL`).
+    static func start(adminURL customAdminURL: String? = nil) async throws -> PlatformHarness? {
         let environment = ProcessInfo.processInfo.environment
-        guard let adminURL = environment["AUDOTICS_TEST_DATABASE_URL"], !adminURL.isEmpty,
+        guard let adminURL = customAdminURL ?? environment["AUDOTICS_TEST_DATABASE_URL"], !adminURL.isEmpty,
             let redisURL = environment["AUDOTICS_TEST_REDIS_URL"], !redisURL.isEmpty
         else {
             Issue.record("AUDOTICS_TEST_DATABASE_URL and AUDOTICS_TEST_REDIS_URL are not set: run the tests with tools/test")

@@ -35,6 +35,8 @@ let package = Package(
         .library(name: "AudoticsMigrations", targets: ["AudoticsMigrations"]),
         .library(name: "AudoticsAuth", targets: ["AudoticsAuth"]),
         .library(name: "AudoticsPostgres", targets: ["AudoticsPostgres"]),
+        // The JSON gateway's HTTP front end (HTTP/1.1 and HTTP/2, TLS with ALPN).
+        .library(name: "AudoticsHTTPServer", targets: ["AudoticsHTTPServer"]),
         // Redis for the services: connections, a pool, a cache and a rate limiter.
         .library(name: "AudoticsRedisClient", targets: ["AudoticsRedisClient"]),
     ],
@@ -96,6 +98,19 @@ let package = Package(
                 "AudoticsRPC", "AudoticsHTTP2", "AudoticsTLS", "AudoticsProtobuf", "AudoticsHealthAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // The gateway's HTTP front end: HTTP/1.1 by NIOHTTP1's decoder, HTTP/2 by our nghttp2 session, TLS by the
+        // transport's handler; hands complete requests to a handler (docs/gateway.md).
+        .target(
+            name: "AudoticsHTTPServer",
+            dependencies: [
+                "AudoticsTransport", "AudoticsHTTP2", "AudoticsTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSwift
         ),
@@ -294,6 +309,11 @@ let package = Package(
                 "AudoticsTestSupport", "AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2",
                 "AudoticsHealth",
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "AudoticsHTTPServerTests",
+            dependencies: ["AudoticsHTTPServer", "AudoticsTestSupport", "AudoticsTLS", "AudoticsHTTP2"],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsTLSTests", dependencies: ["AudoticsTLS"], swiftSettings: strictSwift),

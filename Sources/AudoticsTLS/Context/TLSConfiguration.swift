@@ -18,10 +18,15 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// The highest TLS version accepted; nil means the newest the library supports (1.3). Mostly for tests
     /// and for pinning a peer to TLS 1.2.
     public var maximumVersion: TLSVersion?
-    /// ALPN protocol names in preference order, e.g. `["h2"]`. A non-empty list makes ALPN mandatory:
-    /// a server refuses clients that offer no ALPN or none of these names (a fatal `no_application_protocol`
-    /// alert), and a `TLSEngine` client fails the handshake when the server selects none.
+    /// ALPN protocol names in preference order, e.g. `["h2"]`. With `requiresApplicationProtocol` (the
+    /// default) a non-empty list makes ALPN mandatory: a server refuses clients that offer no ALPN or none of
+    /// these names (a fatal `no_application_protocol` alert), and a `TLSEngine` client fails the handshake when
+    /// the server selects none.
     public var applicationProtocols: [String]
+    /// Whether a shared ALPN protocol is mandatory (gRPC: `h2` or nothing). An HTTP server that also speaks
+    /// HTTP/1.1 sets it to false: clients without ALPN, or offering none of our names, connect without a
+    /// negotiated protocol (`TLSEngine.negotiatedALPN` is nil) and are served HTTP/1.1.
+    public var requiresApplicationProtocol: Bool
     /// PEM file with the certificate followed by its intermediates.
     public var certificateChainFile: String?
     /// PEM file with the unencrypted private key for the certificate.
@@ -37,6 +42,7 @@ public struct TLSConfiguration: Sendable, Hashable {
         minimumVersion: MinimumVersion = .tls12,
         maximumVersion: TLSVersion? = nil,
         applicationProtocols: [String] = ["h2"],
+        requiresApplicationProtocol: Bool = true,
         certificateChainFile: String? = nil,
         privateKeyFile: String? = nil,
         trustRootsFile: String? = nil,
@@ -46,22 +52,25 @@ public struct TLSConfiguration: Sendable, Hashable {
         self.minimumVersion = minimumVersion
         self.maximumVersion = maximumVersion
         self.applicationProtocols = applicationProtocols
+        self.requiresApplicationProtocol = requiresApplicationProtocol
         self.certificateChainFile = certificateChainFile
         self.privateKeyFile = privateKeyFile
         self.trustRootsFile = trustRootsFile
         self.verifiesPeer = verifiesPeer
     }
 
-    /// A server presenting `certificateChainFile` and `privateKeyFile`, offering `applicationProtocols`;
-    /// with `clientTrustRootsFile` it requires client certificates signed by those roots (mTLS).
+    /// A server presenting `certificateChainFile` and `privateKeyFile`, offering `applicationProtocols`
+    /// (mandatory unless `requiresApplicationProtocol` is false); with `clientTrustRootsFile` it requires client
+    /// certificates signed by those roots (mTLS).
     public static func server(
         certificateChainFile: String,
         privateKeyFile: String,
         applicationProtocols: [String] = ["h2"],
+        requiresApplicationProtocol: Bool = true,
         clientTrustRootsFile: String? = nil
     ) -> TLSConfiguration {
         TLSConfiguration(
-            role: .server, applicationProtocols: applicationProtocols,
+            role: .server, applicationProtocols: applicationProtocols, requiresApplicationProtocol: requiresApplicationProtocol,
             certificateChainFile: certificateChainFile, privateKeyFile: privateKeyFile,
             trustRootsFile: clientTrustRootsFile, verifiesPeer: clientTrustRootsFile != nil
         )

@@ -62,8 +62,10 @@ public final class TLSContext: @unchecked Sendable {
                 }
             case .server:
                 SSL_CTX_set_alpn_select_cb(context, selectApplicationProtocol, Unmanaged.passUnretained(self).toOpaque())
-                // The selection callback only runs for clients that offer ALPN; this one refuses the rest.
-                SSL_CTX_set_client_hello_cb(context, requireApplicationProtocolOffer, nil)
+                if configuration.requiresApplicationProtocol {
+                    // The selection callback only runs for clients that offer ALPN; this one refuses the rest.
+                    SSL_CTX_set_client_hello_cb(context, requireApplicationProtocolOffer, nil)
+                }
             }
         }
     }
@@ -147,7 +149,8 @@ public final class TLSContext: @unchecked Sendable {
 }
 
 /// OpenSSL's ALPN selection callback. Recovers the context from `arg`, never lets a Swift error cross
-/// into C, and answers with a fatal `no_application_protocol` alert when nothing matches.
+/// into C, and answers with a fatal `no_application_protocol` alert when nothing matches (or, when ALPN is
+/// optional, goes on without a negotiated protocol).
 ///
 /// The selected pointer must outlive the callback: it points into the context's `alpnStorage`.
 private func selectApplicationProtocol(
@@ -161,7 +164,7 @@ private func selectApplicationProtocol(
     guard let arg, let out, let outLength, let offered else { return SSL_TLSEXT_ERR_ALERT_FATAL }
     let context = Unmanaged<TLSContext>.fromOpaque(arg).takeUnretainedValue()
     guard let (name, length) = context.selectedProtocol(offered: UnsafeBufferPointer(start: offered, count: Int(offeredLength))) else {
-        return SSL_TLSEXT_ERR_ALERT_FATAL
+        return context.configuration.requiresApplicationProtocol ? SSL_TLSEXT_ERR_ALERT_FATAL : SSL_TLSEXT_ERR_NOACK
     }
     out.pointee = name
     outLength.pointee = length

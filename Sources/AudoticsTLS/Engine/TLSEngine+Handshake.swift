@@ -21,7 +21,7 @@ extension TLSEngine {
             negotiatedALPN = String(decoding: UnsafeBufferPointer(start: selected, count: Int(length)), as: UTF8.self)
         }
         let offered = context.configuration.applicationProtocols
-        guard offered.isEmpty || negotiatedALPN != nil else {
+        guard offered.isEmpty || negotiatedALPN != nil || !context.configuration.requiresApplicationProtocol else {
             // The server callbacks refuse such clients during the handshake; a client can only notice here.
             throw fail(TLSError(
                 code: .noApplicationProtocol,

@@ -1,37 +1,43 @@
-import AudoticsTLS
-import NIOCore
+public import AudoticsTLS
+public import NIOCore
 
 /// TLS for a SwiftNIO channel: ciphertext from the socket goes through a `TLSEngine` (OpenSSL over
 /// memory BIOs) and plaintext is passed on; plaintext written by the next handler is encrypted.
 ///
-/// Sits first in the pipeline, in front of the HTTP/2 connection handler. Records produced while
-/// reading (handshake messages, TLS 1.3 key updates) are written at once; application records are
-/// written when the next handler flushes, so writes stay coalesced per event-loop tick. After the
-/// handshake the negotiated ALPN protocol must be `h2` (the engine already refuses peers without
-/// a shared protocol); anything else closes the connection.
-final class TLSChannelHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+/// Sits first in the pipeline, in front of the HTTP/2 connection handler (gRPC) or the HTTP server's
+/// protocol selection. Records produced while reading (handshake messages, TLS 1.3 key updates) are written
+/// at once; application records are written when the next handler flushes, so writes stay coalesced per
+/// event-loop tick. When the handshake completes, the negotiated ALPN protocol is checked against
+/// `acceptsProtocol` (gRPC accepts `h2` only; anything else closes the connection), and a
+/// `TLSHandshakeCompletedEvent` goes down the pipeline before the first plaintext byte, so that a handler
+/// can choose the protocol to speak.
+public final class TLSChannelHandler: ChannelDuplexHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
     private let engine: TLSEngine
+    private let acceptsProtocol: (String?) -> Bool
     private var plaintext: [UInt8] = []
     private var ciphertext: [UInt8] = []
     private var handshakeReported = false
     private var closing = false
 
-    init(engine: TLSEngine) {
+    /// Creates a handler around `engine` (made for this connection). `acceptsProtocol` judges the ALPN
+    /// protocol negotiated (nil: none); by default only `h2` is accepted.
+    public init(engine: TLSEngine, acceptsProtocol: @escaping (String?) -> Bool = { $0 == "h2" }) {
         self.engine = engine
+        self.acceptsProtocol = acceptsProtocol
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         // A client's ClientHello is already queued.
         writeCiphertext(context: context, flush: true)
         context.fireChannelActive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { try engine.receive($0) }
@@ -42,10 +48,11 @@ final class TLSChannelHandler: ChannelDuplexHandler {
             writeCiphertext(context: context, flush: true, flushWhenEmpty: false)
             if engine.isHandshakeComplete && !handshakeReported {
                 handshakeReported = true
-                guard engine.negotiatedALPN == "h2" else {
+                guard acceptsProtocol(engine.negotiatedALPN) else {
                     context.close(promise: nil)
                     return
                 }
+                context.fireUserInboundEventTriggered(TLSHandshakeCompletedEvent(applicationProtocol: engine.negotiatedALPN))
             }
             if !plaintext.isEmpty {
                 context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: plaintext)))
@@ -61,7 +68,7 @@ final class TLSChannelHandler: ChannelDuplexHandler {
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let buffer = unwrapOutboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { try engine.write(plaintext: $0) }
@@ -72,15 +79,24 @@ final class TLSChannelHandler: ChannelDuplexHandler {
         }
     }
 
-    func flush(context: ChannelHandlerContext) {
+    public func flush(context: ChannelHandlerContext) {
         writeCiphertext(context: context, flush: true)
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         if !closing, mode == .all, engine.isHandshakeComplete {
             closing = true
             try? engine.shutdown()
-            writeCiphertext(context: context, flush: true)
+            ciphertext.removeAll(keepingCapacity: true)
+            engine.drainCiphertext(into: &ciphertext)
+            if !ciphertext.isEmpty {
+                // Close once the last records (a response, close_notify) reached the socket, not before: closing
+                // with writes still pending would drop them.
+                let written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: ciphertext)))
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                written.whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
+                return
+            }
         }
         context.close(mode: mode, promise: promise)
     }
@@ -99,6 +115,17 @@ final class TLSChannelHandler: ChannelDuplexHandler {
         } else {
             context.write(wrapOutboundOut(buffer), promise: nil)
         }
+    }
+}
+
+/// Sent down the pipeline by `TLSChannelHandler` when the handshake completed, before any plaintext.
+public struct TLSHandshakeCompletedEvent: Sendable, Hashable {
+    /// The ALPN protocol negotiated (`h2`, `http/1.1`), or nil when the peers negotiated none.
+    public var applicationProtocol: String?
+
+    /// Creates the event.
+    public init(applicationProtocol: String?) {
+        self.applicationProtocol = applicationProtocol
     }
 }
 

@@ -1,0 +1,350 @@
+import AudoticsTransport
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP/1.x connection after NIOHTTP1's request decoder: collects each request with its whole body,
+/// runs the handler on it as a task on this connection's event loop, and writes the responses strictly in
+/// request order (pipelined requests wait their turn; while one waits, the socket is not read further).
+///
+/// Limits end the connection with an error response after the responses already owed: 400 for a request the
+/// decoder rejects, 413 for a body above the limit, 431 for a head above it, 408 when a head or body is
+/// slower than its timeout, 417 for an unknown `Expect`. An idle keep-alive connection closes silently.
+///
+/// Everything here runs on the channel's event loop.
+final class HTTP1ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What a timeout was waiting for.
+    enum Wait: Equatable { case idle, head, body }
+
+    /// A request whose head arrived and whose body is still coming.
+    private struct Receiving {
+        var head: HTTPRequestHead
+        var body: [UInt8] = []
+        var keepAlive: Bool
+        /// `Expect: 100-continue` and the 100 not sent yet.
+        var awaitsContinue: Bool
+    }
+
+    /// A complete request waiting for its turn, or running.
+    private struct Pending {
+        var request: HTTPServerRequest
+        var keepAlive: Bool
+        var isHead: Bool
+    }
+
+    private let handler: any HTTPServerHandler
+    private let limits: HTTPServerConfiguration.Limits
+    private let isSecure: Bool
+    private var context: ChannelHandlerContext?
+    private var executor: EventLoopTaskExecutor?
+    private var remoteAddress = "unknown"
+
+    private var receiving: Receiving?
+    private var queue = CircularBuffer<Pending>()
+    /// The request whose handler runs, its ID, and its task once it suspended.
+    private var inFlight: (id: Int, pending: Pending, task: Task<Void, Never>?)?
+    private var nextID = 0
+    private var requestCount = 0
+    /// False once no further request will be served (close requested, a limit, an error, shutdown).
+    private var acceptsRequests = true
+    /// An error response to send after the responses owed, then close.
+    private var finalResponse: HTTPServerResponse?
+    private var shuttingDown = false
+    private var closing = false
+    private var driving = false
+    /// A `read` held back while a complete request waits (back-pressure for pipelining).
+    private var heldRead = false
+    /// Inside a read burst writes are flushed once, at `channelReadComplete`.
+    private var inReadBurst = false
+    private var needsFlush = false
+    private var deadline = ConnectionDeadline<Wait>()
+    private var timer: Scheduled<Void>?
+
+    init(handler: any HTTPServerHandler, limits: HTTPServerConfiguration.Limits, isSecure: Bool) {
+        self.handler = handler
+        self.limits = limits
+        self.isSecure = isSecure
+    }
+
+    /// The decoder's limits from the server's: a head above `maxHeaderBytes` fails as `headerOverflow`.
+    static func decoderLimits(_ limits: HTTPServerConfiguration.Limits) -> NIOHTTPDecoderLimitConfiguration {
+        var configuration = NIOHTTPDecoderLimitConfiguration()
+        configuration.maxHeaderListSize = limits.maxHeaderBytes
+        configuration.maxHeaderFieldSize = limits.maxHeaderBytes
+        return configuration
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+        remoteAddress = context.channel.remoteAddress?.httpServerDescription ?? "unknown"
+        wait(.idle)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        self.context = nil
+        executor = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        inFlight?.task?.cancel()
+        inFlight = nil
+        queue.removeAll()
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    // MARK: Reading
+
+    /// Bytes arrived (before decoding): a request's head has begun, and its timeout starts.
+    func bytesReceived() {
+        inReadBurst = true
+        guard receiving == nil, acceptsRequests, deadline.kind == nil || deadline.kind == .idle else { return }
+        wait(.head)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
+        guard !closing else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // After the last request (close asked, a limit, an error, shutdown) further requests are ignored.
+            guard acceptsRequests else { return }
+            receivedHead(head)
+        case .body(let buffer):
+            guard var request = receiving else { return }
+            guard request.body.count + buffer.readableBytes <= limits.maxBodyBytes else {
+                return fail(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes))
+            }
+            receiving = nil  // keeps the body uniquely referenced while it grows
+            request.body.append(contentsOf: buffer.readableBytesView)
+            receiving = request
+        case .end:
+            guard let request = receiving else { return }
+            receiving = nil
+            deadline.clear()
+            queue.append(Pending(
+                request: HTTPServerRequest(
+                    method: request.head.method.rawValue, target: request.head.uri,
+                    headers: request.head.headers.map { (name: $0.name.lowercased(), value: $0.value) }, body: request.body,
+                    version: request.head.version.minor == 0 ? .http1_0 : .http1_1, remoteAddress: remoteAddress,
+                    isSecure: isSecure),
+                keepAlive: request.keepAlive, isHead: request.head.method == .HEAD))
+            drive()
+        }
+    }
+
+    private func receivedHead(_ head: HTTPRequestHead) {
+        requestCount += 1
+        var keepAlive = head.isKeepAlive
+        if let max = limits.maxRequestsPerConnection, requestCount >= max {
+            keepAlive = false
+        }
+        if !keepAlive { acceptsRequests = false }
+        var awaitsContinue = false
+        if let expectation = head.headers.first(name: "expect"), head.version.minor >= 1 {
+            guard expectation.lowercased() == "100-continue" else { return fail(ErrorResponses.expectationFailed()) }
+            awaitsContinue = true
+        }
+        if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > limits.maxBodyBytes {
+            return fail(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes))
+        }
+        receiving = Receiving(head: head, keepAlive: keepAlive, awaitsContinue: awaitsContinue)
+        wait(.body)
+        if awaitsContinue { drive() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if !queue.isEmpty || finalResponse != nil || closing {
+            heldRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            context.close(promise: nil)
+            return
+        }
+        if parserError == .headerOverflow {
+            fail(ErrorResponses.headersTooLarge(limit: limits.maxHeaderBytes))
+        } else {
+            fail(ErrorResponses.badRequest("the request is malformed (\(parserError))"))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is HTTPServerShutdownEvent else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        shuttingDown = true
+        acceptsRequests = false
+        receiving = nil
+        queue.removeAll()
+        if inFlight == nil { close() }
+    }
+
+    /// Stops taking requests: `response` goes out after those already owed, then the connection closes.
+    private func fail(_ response: HTTPServerResponse) {
+        guard finalResponse == nil, !closing else { return }
+        acceptsRequests = false
+        receiving = nil
+        finalResponse = response
+        drive()
+    }
+
+    // MARK: Running requests in order
+
+    /// Starts the next request when none runs, sends what is owed when the queue is empty.
+    private func drive() {
+        guard !driving, !closing else { return }
+        driving = true
+        defer { driving = false }
+        while inFlight == nil, !closing, let next = queue.popFirst() {
+            start(next)
+        }
+        guard inFlight == nil, !closing else { return }
+        if let response = finalResponse {
+            write(response, version: .http1_1, isHead: false, keepAlive: false)
+            return
+        }
+        if !acceptsRequests && receiving == nil {
+            close()
+            return
+        }
+        if receiving?.awaitsContinue == true {
+            receiving?.awaitsContinue = false
+            writeRaw(HTTP1ResponseEncoder.continueResponse)
+        }
+        if receiving == nil && deadline.kind == nil { wait(.idle) }
+        if heldRead {
+            heldRead = false
+            context?.read()
+        }
+    }
+
+    private func start(_ pending: Pending) {
+        guard let context, let executor else { return }
+        let id = nextID
+        nextID += 1
+        inFlight = (id, pending, nil)
+        let eventLoop = context.eventLoop
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        let handler = self.handler
+        let request = pending.request
+        // Runs inline until the handler first suspends (an echo never does), then on this loop.
+        let task = Task.immediate(executorPreference: executor) {
+            let response = await handler.handle(request)
+            if eventLoop.inEventLoop {
+                loopBound.value.finish(id, response)
+            } else {
+                eventLoop.execute { loopBound.value.finish(id, response) }
+            }
+        }
+        if inFlight?.id == id { inFlight?.task = task }
+    }
+
+    private func finish(_ id: Int, _ response: HTTPServerResponse) {
+        guard let running = inFlight, running.id == id, !closing else { return }
+        inFlight = nil
+        let keepAlive = running.pending.keepAlive && !shuttingDown && !HTTP1ResponseEncoder.asksToClose(response)
+        if !keepAlive { acceptsRequests = false }
+        let version = running.pending.request.version
+        write(response, version: version, isHead: running.pending.isHead, keepAlive: keepAlive)
+        if keepAlive { drive() }
+    }
+
+    // MARK: Writing
+
+    private func write(_ response: HTTPServerResponse, version: HTTPVersion, isHead: Bool, keepAlive: Bool) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 128 + response.body.count)
+        HTTP1ResponseEncoder.encode(response, version: version, isHead: isHead, keepAlive: keepAlive, into: &buffer)
+        if keepAlive {
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            flushSoon()
+        } else {
+            closing = true
+            deadline.clear()
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in loopBound.value.close(promise: nil) }
+        }
+    }
+
+    private func writeRaw(_ bytes: [UInt8]) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+        flushSoon()
+    }
+
+    /// Flushes now, or at the end of the read burst when inside one.
+    private func flushSoon() {
+        if inReadBurst {
+            needsFlush = true
+        } else {
+            context?.flush()
+        }
+    }
+
+    private func close() {
+        guard !closing else { return }
+        closing = true
+        context?.close(promise: nil)
+    }
+
+    // MARK: Timeouts
+
+    private func wait(_ kind: Wait) {
+        let timeout: Duration
+        switch kind {
+        case .idle: timeout = limits.idleTimeout
+        case .head: timeout = limits.headerReadTimeout
+        case .body: timeout = limits.bodyReadTimeout
+        }
+        apply(deadline.set(kind, at: .now() + TimeAmount(timeout)))
+    }
+
+    private func apply(_ action: ConnectionDeadline<Wait>.TimerAction) {
+        switch action {
+        case .none:
+            return
+        case .schedule(let at):
+            guard let eventLoop = context?.eventLoop else { return }
+            timer?.cancel()
+            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+            timer = eventLoop.scheduleTask(deadline: at) { loopBound.value.timerFired() }
+        case .expired(.idle):
+            if inFlight == nil && queue.isEmpty && receiving == nil { close() }
+        case .expired(.head):
+            fail(ErrorResponses.requestTimeout("the request head did not arrive within \(limits.headerReadTimeout)"))
+        case .expired(.body):
+            fail(ErrorResponses.requestTimeout("the request body did not arrive within \(limits.bodyReadTimeout)"))
+        }
+    }
+
+    private func timerFired() {
+        timer = nil
+        apply(deadline.timerFired(now: .now()))
+    }
+}
+
+/// Confined to its channel's event loop.
+@available(*, unavailable)
+extension HTTP1ConnectionHandler: Sendable {}

@@ -1,0 +1,52 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes a complete HTTP/1 response (status line, fields, `content-length`, body) into one buffer.
+enum HTTP1ResponseEncoder {
+    /// `HTTP/1.1 100 Continue`, sent before reading a body the client holds back for it.
+    static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// Whether the handler asked to close the connection with `connection: close`.
+    static func asksToClose(_ response: HTTPServerResponse) -> Bool {
+        for field in response.headers where HTTPServerRequest.equalsIgnoringASCIICase(field.name, "connection") {
+            for token in field.value.split(separator: ",") {
+                let trimmed = token.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }
+                if String(trimmed.reversed()).lowercased() == "close" { return true }
+            }
+        }
+        return false
+    }
+
+    /// Encodes `response` to a request of `version` (HEAD: `isHead`); `keepAlive` chooses the `connection` field.
+    static func encode(
+        _ response: HTTPServerResponse, version: HTTPVersion, isHead: Bool, keepAlive: Bool, into buffer: inout ByteBuffer
+    ) {
+        let status = ResponseFields.finalStatus(response.status)
+        buffer.writeString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        buffer.writeString(String(status))
+        buffer.writeInteger(UInt8(ascii: " "))
+        buffer.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
+        buffer.writeString("\r\n")
+        for (name, value) in response.headers
+        where !ResponseFields.isFramingField(name) && !ResponseFields.isConnectionField(name) && ResponseFields.isSafe(name: name, value: value) {
+            buffer.writeString(name)
+            buffer.writeString(": ")
+            buffer.writeString(value)
+            buffer.writeString("\r\n")
+        }
+        if ResponseFields.hasContentLength(status: status) {
+            buffer.writeString("content-length: ")
+            buffer.writeString(String(response.body.count))
+            buffer.writeString("\r\n")
+        }
+        if !keepAlive {
+            buffer.writeString("connection: close\r\n")
+        } else if version == .http1_0 {
+            buffer.writeString("connection: keep-alive\r\n")
+        }
+        buffer.writeString("\r\n")
+        if !isHead && ResponseFields.hasBody(status: status) {
+            buffer.writeBytes(response.body)
+        }
+    }
+}

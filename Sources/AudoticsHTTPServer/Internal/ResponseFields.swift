@@ -1,0 +1,56 @@
+/// Which of a handler's response fields the server sends, and whether a response has a body: the framing
+/// rules both protocols share.
+enum ResponseFields {
+    /// Fields the server writes itself (`content-length`) or that the framing forbids (`transfer-encoding`: the
+    /// server sends whole bodies with a length).
+    static func isFramingField(_ name: String) -> Bool {
+        HTTPServerRequest.equalsIgnoringASCIICase(name, "content-length")
+            || HTTPServerRequest.equalsIgnoringASCIICase(name, "transfer-encoding")
+    }
+
+    /// Connection-specific fields (RFC 9113 §8.2.2): never sent on HTTP/2; on HTTP/1 the server decides them.
+    static func isConnectionField(_ name: String) -> Bool {
+        for field in ["connection", "keep-alive", "proxy-connection", "upgrade", "te"]
+        where HTTPServerRequest.equalsIgnoringASCIICase(name, field) {
+            return true
+        }
+        return false
+    }
+
+    /// Whether `name` is an RFC 9110 token and `value` holds no CR, LF or NUL: anything else could split the
+    /// response or smuggle a second one, so such a field is dropped.
+    static func isSafe(name: String, value: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                continue
+            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+                UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+                UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+                continue
+            default:
+                return false
+            }
+        }
+        for byte in value.utf8 where byte == 0x0D || byte == 0x0A || byte == 0 {
+            return false
+        }
+        return true
+    }
+
+    /// The status to send: the handler's when it is a final status (200...999), else 500.
+    static func finalStatus(_ status: Int) -> Int {
+        (200...999).contains(status) ? status : 500
+    }
+
+    /// Whether a response with `status` carries a body at all (not 204 and 304; 1xx never reach here).
+    static func hasBody(status: Int) -> Bool {
+        status != 204 && status != 304
+    }
+
+    /// Whether a `content-length` goes with `status` (every final status but 204 and 304).
+    static func hasContentLength(status: Int) -> Bool {
+        status != 204 && status != 304
+    }
+}

@@ -7,6 +7,6 @@ struct Audotics: AsyncParsableCommand {
         commandName: "audotics",
         abstract: "The Audotics music platform.",
         discussion: "Run `tools/up` to start the whole platform locally; see README.md.",
-        subcommands: [InteropServerCommand.self, MigrateCommand.self, SeedCommand.self, ServeCommand.self, VersionCommand.self]
+        subcommands: [GatewayCommand.self, InteropServerCommand.self, MigrateCommand.self, SeedCommand.self, ServeCommand.self, VersionCommand.self]
     )
 }

@@ -197,7 +197,7 @@ struct GatewayCommand: AsyncParsableCommand {
                     return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
                 }
             },
-            openAPIDocument: Array(OpenAPIDocument.json.utf8),
+            openAPIDocument: BuiltInEndpoints.restrictedOpenAPIDocument(Array(OpenAPIDocument.json.utf8), servingOnly: services.map(\.name)),
             metrics: metrics ? { @Sendable in registry.emitToString() } : nil)
         let gateway = try Gateway(
             services: services, backends: backends, configuration: configuration, builtIns: builtIns, rateLimits: limits,

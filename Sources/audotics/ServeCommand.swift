@@ -73,6 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Apply pending database migrations before serving.")
     var migrate = false
 
+    @Option(name: .long, help: "host:port of MusicService, for PlaylistService when this process does not serve music.")
+    var musicBackend: String?
+
+    @Option(name: .long, help: "PEM CA file MusicService's certificate chains to (default: $AUDOTICS_TLS_CA; none: h2c).")
+    var backendCA: String?
+
     static let known = PlatformServices.known
 
     /// The certificate and key files: the options, else the environment (as `tools/up` sets it).
@@ -125,9 +131,20 @@ struct ServeCommand: AsyncParsableCommand {
         let signingKeys = try SigningKeySet.loadOrCreateDevelopmentKeys(in: keyFolder)
         let settings = AccessTokenSettings(issuer: issuer, audience: audience)
 
+        // PlaylistService asks MusicService about tracks: over the fabric when music runs elsewhere.
+        var musicChannel: GRPCChannel?
+        if let musicBackend, !chosenServices.contains("music") {
+            guard let endpoint = GatewayCommand.endpoint(musicBackend) else { throw ValidationError("--music-backend \(musicBackend): expected HOST:PORT") }
+            var security = ChannelSecurity.plaintext
+            if let ca = backendCA ?? environment["AUDOTICS_TLS_CA"], !ca.isEmpty {
+                security = .tls(context: try ReloadableTLSContext(configuration: .client(trustRootsFile: ca)), serverHostname: "localhost")
+            }
+            musicChannel = GRPCChannel(endpoints: [endpoint], configuration: GRPCChannelConfiguration(security: security))
+        }
         let (router, health) = PlatformServices.makeRouter(
             services: chosenServices,
-            dependencies: PlatformServices.Dependencies(pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings),
+            dependencies: PlatformServices.Dependencies(
+                pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings, musicTransport: musicChannel),
             logger: logger)
 
         var configuration = GRPCServerConfiguration(host: host, port: port)
@@ -142,6 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("shutting down")
         health.shutdown()
         try await server.stop()
+        await musicChannel?.close()
         await redis.shutdown()
         await pool.shutdown()
     }

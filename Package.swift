@@ -358,7 +358,8 @@ let package = Package(
             dependencies: [
                 "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic", "AudoticsUsers",
                 "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
-                "AudoticsWellKnownTypes", "AudoticsGateway", .product(name: "Logging", package: "swift-log"),
+                "AudoticsWellKnownTypes", "AudoticsGateway", "AudoticsHTTPServer", "AudoticsHealthAPI",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),

@@ -47,6 +47,25 @@ struct RouteTableTests {
         #expect(matched("GET", "/v1/tracks:search")?.method.descriptor == MusicService.Method.searchTracks)
     }
 
+    @Test("a path variable that is not valid percent-encoded UTF-8 names its field; an encoded slash stays in the segment")
+    func undecodable() throws {
+        guard case .undecodablePath(let field) = table.route(method: "GET", path: "/v1/tracks/%E2%82") else {
+            Issue.record("expected undecodablePath")
+            return
+        }
+        #expect(field == "track_id")
+        guard case .undecodablePath = table.route(method: "GET", path: "/v1/tracks/%zz") else {
+            Issue.record("expected undecodablePath for a bad escape")
+            return
+        }
+        #expect(matched("GET", "/v1/tracks/a%2Fb")?.pathValues.map(\.value) == ["a/b"])
+        // Another method on the same shape is still 405, whatever the segment holds.
+        guard case .methodNotAllowed = table.route(method: "PUT", path: "/v1/tracks/%E2%82") else {
+            Issue.record("expected methodNotAllowed")
+            return
+        }
+    }
+
     @Test("unknown paths are 404, known paths with another method 405 with the allowed methods")
     func errors() {
         guard case .notFound = table.route(method: "GET", path: "/v1/nothing") else {

@@ -112,6 +112,9 @@ public final class Gateway: Sendable {
             throw GatewayError(
                 status: 405, code: .unimplemented, message: "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))",
                 headers: ["allow": allowed.joined(separator: ", ")])
+        case .undecodablePath(let field):
+            throw GatewayError(
+                status: 400, code: .invalidArgument, message: "the path segment for \(field) is not valid percent-encoded UTF-8")
         case .matched(let match):
             label = match.template
             return try await call(match, request: request, query: query, requestID: requestID)

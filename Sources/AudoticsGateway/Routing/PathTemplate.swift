@@ -52,6 +52,20 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// decoded as HttpRule says: a one-segment variable fully, a multi-segment one except `%2F` (which stays
     /// encoded, so that the segments it covers remain recognisable). Nil when the path does not match.
     public func match(path: String) -> [(fieldPath: [String], value: String)]? {
+        if case .matched(let values)? = matchResult(path: path) { return values }
+        return nil
+    }
+
+    /// How a path fits the template.
+    public enum MatchResult: Sendable {
+        /// The path fits: the variables, decoded, with the fields they fill.
+        case matched([(fieldPath: [String], value: String)])
+        /// The path fits the template's shape, but a variable's segment is not valid percent-encoded UTF-8.
+        case undecodable(fieldPath: [String])
+    }
+
+    /// Matches `path` (still percent-encoded); nil when it does not fit the template's shape.
+    public func matchResult(path: String) -> MatchResult? {
         guard path.utf8.first == UInt8(ascii: "/") else { return nil }
         var rawSegments = path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
             .map { Substring($0) }
@@ -82,9 +96,11 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
             let upper = variable.segments.upperBound == segments.count && segments.last == .rest
                 ? rawSegments.count : variable.segments.upperBound
             let raw = rawSegments[variable.segments.lowerBound..<upper].joined(separator: "/")
-            guard let value = PercentDecoding.decode(Substring(raw), keepingSlashes: variable.isMultiSegment) else { return nil }
+            guard let value = PercentDecoding.decode(Substring(raw), keepingSlashes: variable.isMultiSegment) else {
+                return .undecodable(fieldPath: variable.fieldPath)
+            }
             values.append((variable.fieldPath, value))
         }
-        return values
+        return .matched(values)
     }
 }

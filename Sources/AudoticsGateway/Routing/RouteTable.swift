@@ -26,6 +26,9 @@ public struct RouteTable: Sendable {
         /// The path exists with other methods (405, with `Allow`).
         case methodNotAllowed(allowed: [String])
         case notFound
+        /// The path fits a route of this method, but the segment of the path variable filling `field` is not valid
+        /// percent-encoded UTF-8 (400).
+        case undecodablePath(field: String)
     }
 
     struct Entry: Sendable {
@@ -68,10 +71,15 @@ public struct RouteTable: Sendable {
         let lookup = httpMethod == "HEAD" ? "GET" : httpMethod
         var best: (entry: Entry, values: [(fieldPath: [String], value: String)])?
         var allowed: Set<String> = []
+        var undecodable: [String]?
         for entry in entries {
-            guard let values = entry.template.match(path: path) else { continue }
+            guard let result = entry.template.matchResult(path: path) else { continue }
             guard entry.httpMethod == lookup else {
                 allowed.insert(entry.httpMethod)
+                continue
+            }
+            guard case .matched(let values) = result else {
+                if case .undecodable(let field) = result { undecodable = undecodable ?? field }
                 continue
             }
             if let current = best, current.entry.template.literalCount >= entry.template.literalCount { continue }
@@ -83,6 +91,7 @@ public struct RouteTable: Sendable {
                 successStatus: best.entry.successStatus, pathValues: best.values,
                 template: "\(best.entry.httpMethod) \(best.entry.template)"))
         }
+        if let undecodable { return .undecodablePath(field: undecodable.joined(separator: ".")) }
         if let method = rpcPaths[path] {
             guard lookup == "POST" else { return .methodNotAllowed(allowed: ["POST"]) }
             return .matched(Match(method: method, body: "*", responseBody: "", successStatus: 200, pathValues: [], template: "POST \(path)"))

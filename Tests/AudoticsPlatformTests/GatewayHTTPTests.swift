@@ -1,0 +1,101 @@
+import AudoticsAPI
+import AudoticsAuth
+import AudoticsGateway
+import AudoticsHTTPServer
+import AudoticsHealthAPI
+import AudoticsRPC
+import AudoticsRedisClient
+import AudoticsTLS
+import AudoticsTestSupport
+import Foundation
+import Testing
+
+/// The JSON edge as clients see it: the gateway's HTTP server over TLS (ALPN h2 and http/1.1) in front of the real
+/// services, PostgreSQL and Redis, called by Python httpx over HTTP/1.1 and HTTP/2 and fuzzed by schemathesis
+/// from its own /openapi.json.
+@Suite("Gateway over HTTP (httpx, schemathesis)", .serialized)
+struct GatewayHTTPTests {
+    static let corsOrigin = "https://app.audotics.example"
+    static let services = AudoticsV1Services.all.filter {
+        [UserService.name, MusicService.name, PlaylistService.name].contains($0.name)
+    }
+
+    /// A gateway over TLS on a free port, as `audotics gateway` builds it.
+    static func startGateway(_ platform: PlatformHarness, rateLimits: GatewayRateLimits) async throws -> (HTTPServer, Int) {
+        let backends = Dictionary(uniqueKeysWithValues: services.map { ($0.name, platform.channel as any ClientTransport) })
+        let health = HealthClient(transport: platform.channel)
+        let names = services.map(\.name)
+        var configuration = GatewayConfiguration()
+        configuration.corsAllowedOrigins = [corsOrigin]
+        let builtIns = BuiltInEndpoints(
+            readiness: {
+                var ready: [String: Bool] = [:]
+                for name in names {
+                    let response = try? await health.check(.with { $0.service = name }, options: CallOptions(timeout: .seconds(2)))
+                    ready[name] = response?.status == .serving
+                }
+                return ready
+            },
+            openAPIDocument: BuiltInEndpoints.restrictedOpenAPIDocument(Array(OpenAPIDocument.json.utf8), servingOnly: names))
+        let gateway = try Gateway(
+            services: services, backends: backends, configuration: configuration, builtIns: builtIns, rateLimits: rateLimits)
+        let tls = try ReloadableTLSContext(configuration: HTTPServerConfiguration.tlsConfiguration(
+            certificateChainFile: platform.certificates.serverCertificateFile, privateKeyFile: platform.certificates.serverKeyFile))
+        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, tls: tls, threads: 1), handler: gateway)
+        return (server, try await server.start())
+    }
+
+    /// Rate limits keyed by verified user, in this run's Redis namespace.
+    static func limits(_ platform: PlatformHarness, name: String, burst: Int, perSecond: Double) -> GatewayRateLimits {
+        let verifier = AccessTokenVerifierBox(platform)
+        let policy = TokenBucketPolicy(capacity: burst, refillPerSecond: perSecond)
+        return GatewayRateLimits(
+            perAddress: RedisRateLimiter(client: platform.redis, namespace: platform.redisNamespace + ":\(name):address", policy: policy),
+            perUser: RedisRateLimiter(client: platform.redis, namespace: platform.redisNamespace + ":\(name):user", policy: policy),
+            userKey: { token in verifier.subject(of: token) })
+    }
+
+    @Test("httpx calls every route over HTTP/1.1 and HTTP/2, with bad input, headers and rate limits")
+    func httpx() async throws {
+        guard let platform = try await PlatformHarness.start() else { return }
+        let (server, port) = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw", burst: 10_000, perSecond: 1_000))
+        let (limited, limitedPort) = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw-tight", burst: 5, perSecond: 0.1))
+        let track = platform.catalog.tracks[77]
+        let arguments = [
+            "gateway_client.py", "--url", "https://localhost:\(port)", "--limited-url", "https://localhost:\(limitedPort)",
+            "--tls-ca", platform.certificates.caFile, "--track-id", track.id, "--query", "\(track.title) \(track.artistName)",
+            "--cors-origin", Self.corsOrigin,
+        ]
+        let output = try await Task.detached { try PythonPeer.run(arguments) }.value
+        await server.stop(gracePeriod: .seconds(1))
+        await limited.stop(gracePeriod: .seconds(1))
+        await platform.stop()
+        #expect(output.status == 0, "\(output.text)")
+        #expect(output.text.contains(" passed, 0 failed"), "\(output.text)")
+    }
+
+    @Test("schemathesis finds no server error and no response outside the OpenAPI document")
+    func schemathesis() async throws {
+        guard let platform = try await PlatformHarness.start() else { return }
+        let (server, port) = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw-st", burst: 100_000, perSecond: 10_000))
+        let arguments = [
+            "gateway_schemathesis.py", "--url", "https://localhost:\(port)", "--tls-ca", platform.certificates.caFile,
+        ]
+        let output = try await Task.detached { try PythonPeer.run(arguments) }.value
+        await server.stop(gracePeriod: .seconds(1))
+        await platform.stop()
+        #expect(output.status == 0, "\(output.text)")
+        #expect(output.text.contains("test cases, no failure"), "\(output.text)")
+    }
+}
+
+/// The platform's token verifier as a rate-limit key function.
+struct AccessTokenVerifierBox: Sendable {
+    let verifier: AccessTokenVerifier
+
+    init(_ platform: PlatformHarness) {
+        verifier = AccessTokenVerifier(keys: platform.signingKeys.verificationKeys, settings: platform.tokenSettings)
+    }
+
+    func subject(of token: String) -> String? { try? verifier.verify(token).subject }
+}

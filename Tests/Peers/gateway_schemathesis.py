@@ -13,6 +13,7 @@ import re
 import ssl
 import subprocess
 import sys
+import tempfile
 import uuid
 
 import httpx
@@ -42,8 +43,9 @@ def main():
     if args.max_examples:
         command += ["--max-examples", str(args.max_examples)]
     print("running: " + " ".join(command), flush=True)
-    run = subprocess.run(command, env=dict(os.environ, AUDOTICS_TOKEN=token), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         text=True)
+    with tempfile.TemporaryDirectory() as scratch:  # schemathesis keeps a .schemathesis/ cache in its working folder
+        run = subprocess.run(command, env=dict(os.environ, AUDOTICS_TOKEN=token), stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, cwd=scratch)
     print(run.stdout, flush=True)
     if run.returncode != 0:
         return run.returncode

@@ -197,7 +197,7 @@ let package = Package(
             dependencies: [
                 "AudoticsUsers", "AudoticsMusic", "AudoticsPlaylists", "AudoticsAuth", "AudoticsHealth", "AudoticsHealthAPI", "AudoticsReflection",
                 "AudoticsPostgres", "AudoticsRedisClient", "AudoticsRedis", "AudoticsRPC", "AudoticsAPI",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),

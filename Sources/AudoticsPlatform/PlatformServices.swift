@@ -10,6 +10,7 @@ import AudoticsReflection
 import AudoticsAPI
 import AudoticsUsers
 public import Logging
+public import Metrics
 
 /// Composes the platform's services into one router: the chosen services over shared dependencies, plus health
 /// and reflection, behind logging and authentication. `audotics serve` and the integration tests build servers
@@ -32,12 +33,15 @@ public enum PlatformServices {
         public var redisNamespace: String
         /// How PlaylistService reaches MusicService when this process does not host it (a `GRPCChannel`).
         public var musicTransport: (any ClientTransport)?
+        /// Where the RPC metrics go (`rpc_server_*` per method and status); nil: none are kept.
+        public var metrics: (any MetricsFactory)?
 
         /// Creates the dependencies.
         public init(
             pool: PostgresPool, redis: RedisClient, signingKeys: SigningKeySet, tokenSettings: AccessTokenSettings,
-            redisNamespace: String = "audotics", musicTransport: (any ClientTransport)? = nil
+            redisNamespace: String = "audotics", musicTransport: (any ClientTransport)? = nil, metrics: (any MetricsFactory)? = nil
         ) {
+            self.metrics = metrics
             self.pool = pool
             self.redis = redis
             self.signingKeys = signingKeys
@@ -85,7 +89,7 @@ public enum PlatformServices {
         let reflection = ReflectionService(files: files, listing: hosted + [health])
         let router = RPCRouter(
             services: hosted + [health, reflection],
-            interceptors: [
+            interceptors: (dependencies.metrics.map { [MetricsServerInterceptor(factory: $0)] } ?? []) + [
                 LoggingServerInterceptor(logger: logger), AuthenticationInterceptor(verifier: verifier),
                 ErrorMappingInterceptor(logger: logger),
             ])

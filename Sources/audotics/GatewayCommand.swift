@@ -213,6 +213,7 @@ struct GatewayCommand: AsyncParsableCommand {
         let server = HTTPServer(configuration: serverConfiguration, handler: gateway)
         let boundPort = try await server.start()
         print("audotics gateway: \(serverConfiguration.tls == nil ? "http" : "https")://\(host):\(boundPort) -> services at \(Set(addresses.values).sorted().joined(separator: ", "))")
+        fflush(nil)  // the start-up line reaches a log file at once
 
         await waitForShutdownSignal()
         logger.info("shutting down")

@@ -15,6 +15,9 @@ import AudoticsTransport
 import AudoticsUsers
 import Foundation
 import Logging
+import Metrics
+import Prometheus
+import AudoticsHTTPServer
 import Synchronization
 
 /// `audotics serve <service…>`: runs services on one gRPC server (TLS, or h2c when asked for) with health,
@@ -79,6 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PEM CA file MusicService's certificate chains to (default: $AUDOTICS_TLS_CA; none: h2c).")
     var backendCA: String?
 
+    @Option(name: .long, help: "Serve Prometheus metrics (RPCs by method and status) on http://HOST:PORT/metrics; 0 picks a free port.")
+    var metricsPort: Int?
+
     static let known = PlatformServices.known
 
     /// The certificate and key files: the options, else the environment (as `tools/up` sets it).
@@ -105,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("unknown service \(service) (known: \(Self.known.joined(separator: ", ")))")
         }
         guard (1...256).contains(databaseConnections) else { throw ValidationError("--database-connections must be 1...256") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
     }
 
     func run() async throws {
@@ -131,6 +138,10 @@ struct ServeCommand: AsyncParsableCommand {
         let signingKeys = try SigningKeySet.loadOrCreateDevelopmentKeys(in: keyFolder)
         let settings = AccessTokenSettings(issuer: issuer, audience: audience)
 
+        // Metrics first, so that everything created later reports to Prometheus.
+        let metricsEndpoint = metricsPort.map { _ in MetricsEndpoint() }
+        if let metricsEndpoint { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsEndpoint.registry)) }
+
         // PlaylistService asks MusicService about tracks: over the fabric when music runs elsewhere.
         var musicChannel: GRPCChannel?
         if let musicBackend, !chosenServices.contains("music") {
@@ -144,7 +155,8 @@ struct ServeCommand: AsyncParsableCommand {
         let (router, health) = PlatformServices.makeRouter(
             services: chosenServices,
             dependencies: PlatformServices.Dependencies(
-                pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings, musicTransport: musicChannel),
+                pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings, musicTransport: musicChannel,
+                metrics: metricsEndpoint.map { PrometheusMetricsFactory(registry: $0.registry) }),
             logger: logger)
 
         var configuration = GRPCServerConfiguration(host: host, port: port)
@@ -155,8 +167,17 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try await GRPCServer(configuration: configuration, router: router).start()
         print("audotics serve: \(chosenServices.joined(separator: ", ")) on \(host):\(server.port) (\(configuration.tls == nil ? "h2c" : "TLS, h2"))")
 
+        var metricsServer: HTTPServer?
+        if let metricsEndpoint, let metricsPort {
+            let server = HTTPServer(configuration: HTTPServerConfiguration(host: host, port: metricsPort, threads: 1), handler: metricsEndpoint)
+            print("audotics serve: metrics on http://\(host):\(try await server.start())/metrics")
+            metricsServer = server
+        }
+        fflush(nil)  // the start-up lines reach a log file at once
+
         await waitForShutdownSignal()
         logger.info("shutting down")
+        await metricsServer?.stop(gracePeriod: .seconds(1))
         health.shutdown()
         try await server.stop()
         await musicChannel?.close()

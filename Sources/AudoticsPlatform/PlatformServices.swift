@@ -35,6 +35,8 @@ public enum PlatformServices {
         public var musicTransport: (any ClientTransport)?
         /// Where the RPC metrics go (`rpc_server_*` per method and status); nil: none are kept.
         public var metrics: (any MetricsFactory)?
+        /// Addresses of the gateways in front of UserService, whose `x-forwarded-for` names the client.
+        public var trustedProxies: Set<String> = []
 
         /// Creates the dependencies.
         public init(
@@ -64,7 +66,8 @@ public enum PlatformServices {
                 issuer: AccessTokenIssuer(keys: dependencies.signingKeys, settings: dependencies.tokenSettings),
                 passwords: PasswordHashingPool(),
                 protection: RedisLoginProtection(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users"),
-                profiles: RedisCache(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users:profile")))
+                profiles: RedisCache(client: dependencies.redis, namespace: dependencies.redisNamespace + ":users:profile"),
+                trustedProxies: dependencies.trustedProxies))
             files.append(UserProtoFile.descriptor)
             health.setStatus(.serving, for: UserService.name)
         }

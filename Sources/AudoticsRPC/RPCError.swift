@@ -20,6 +20,9 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// The `cause` of the errors raised where this side refuses a message above its size limit (not sent).
+    public static let messageTooLargeCause = "message-too-large"
+
     public var description: String {
         var text = "RPCError(\(code)): \(message)"
         if let cause { text += " (cause: \(cause))" }

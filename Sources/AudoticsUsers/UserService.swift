@@ -27,14 +27,18 @@ public struct UserService: UserServiceProtocol {
     let refreshLifetime: Swift.Duration
     /// GetMe's profiles (never password hashes), invalidated by UpdateMe; `nil` reads the store every time.
     let profiles: RedisCache?
+    /// Peers (addresses without port) whose `x-forwarded-for` is believed: the gateways in front of this service.
+    let trustedProxies: Set<String>
     static let profileTTL: Swift.Duration = .seconds(300)
 
-    /// Creates the service.
+    /// Creates the service. `trustedProxies`: the addresses of the gateways in front of it; for their calls the
+    /// per-address limits count the client address the gateway appended to `x-forwarded-for`, not the gateway's.
     public init(
         store: any AccountStore, issuer: AccessTokenIssuer, passwords: PasswordHashingPool, protection: any LoginProtection,
-        refreshLifetime: Swift.Duration = .seconds(30 * 24 * 3600), profiles: RedisCache? = nil
+        refreshLifetime: Swift.Duration = .seconds(30 * 24 * 3600), profiles: RedisCache? = nil, trustedProxies: Set<String> = []
     ) {
         self.profiles = profiles
+        self.trustedProxies = trustedProxies
         self.store = store
         self.issuer = issuer
         self.passwords = passwords
@@ -63,7 +67,7 @@ public struct UserService: UserServiceProtocol {
         if !displayName.isEmpty { violations.checkText(displayName, "display_name", length: 1...50) }
         try violations.throwIfAny()
         guard let email else { throw violations.error }
-        try await limit(.registerPerAddress, key: Self.address(of: context), what: "registrations from this address")
+        try await limit(.registerPerAddress, key: clientAddress(context), what: "registrations from this address")
 
         let passwordHash = try await run { try await passwords.hash(request.password) }
         let name = displayName.isEmpty ? String(email.localPart.prefix(50)) : displayName
@@ -92,7 +96,7 @@ public struct UserService: UserServiceProtocol {
         violations.check(!request.password.isEmpty, "password", .required, "is required")
         violations.check(request.password.count <= 128, "password", .tooLong, "must have at most 128 characters")
         try violations.throwIfAny()
-        try await limit(.loginPerAddress, key: Self.address(of: context), what: "login attempts from this address")
+        try await limit(.loginPerAddress, key: clientAddress(context), what: "login attempts from this address")
         let email = (try? EmailAddress(request.email))?.normalized ?? request.email.lowercased()
         if let wait = await protection.lockout(account: email) {
             throw RPCError.retryLater(after: wait, message: "too many failed logins for this account; try again later")
@@ -123,7 +127,7 @@ public struct UserService: UserServiceProtocol {
 
     public func refresh(request: RefreshRequest, context: ServerContext) async throws -> RefreshResponse {
         let presented = try Self.presentedHash(request.refreshToken)
-        try await limit(.refreshPerAddress, key: Self.address(of: context), what: "refreshes from this address")
+        try await limit(.refreshPerAddress, key: clientAddress(context), what: "refreshes from this address")
         let replacement = try run { try RefreshToken.generate() }
         let expiry = Self.now + refreshLifetime.microseconds
         switch try await store.rotate(
@@ -246,6 +250,18 @@ public struct UserService: UserServiceProtocol {
         } catch {
             throw RPCError(code: .unauthenticated, message: "the refresh token is unknown, expired or revoked")
         }
+    }
+
+    /// The address per-address limits count: the peer's, or for a trusted proxy the last entry of its
+    /// `x-forwarded-for` (the one the proxy appended itself; entries before it came from the client and may lie).
+    func clientAddress(_ context: ServerContext) -> String { Self.clientAddress(context, trusting: trustedProxies) }
+
+    static func clientAddress(_ context: ServerContext, trusting trustedProxies: Set<String>) -> String {
+        let peer = address(of: context)
+        guard trustedProxies.contains(peer), let forwarded = context.metadata[stringValues: "x-forwarded-for"].last,
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.utf8.count <= 64
+        else { return peer }
+        return last
     }
 
     /// The caller's address without the port, for per-address limits (`ipv4:1.2.3.4:5678` → `1.2.3.4`).

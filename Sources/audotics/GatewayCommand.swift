@@ -70,7 +70,7 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Requests per second a user gets back.")
     var userRate = 20.0
 
-    @Option(name: .long, help: "Folder of the token keys, to key user rate limits by verified user ID (default: $AUDOTICS_KEYS).")
+    @Option(name: .long, help: "Folder of the token keys, to key user rate limits by verified user ID (default: $AUDOTICS_KEYS, else $AUDOTICS_DATA/keys).")
     var keys: String?
 
     @Option(name: .long, help: "Origin allowed by CORS (repeatable; * for any).")
@@ -167,11 +167,17 @@ struct GatewayCommand: AsyncParsableCommand {
             let client = RedisClient(configuration: try RedisConfiguration(url: redisURL))
             redis = client
             limits.perAddress = RedisRateLimiter(
-                client: client, namespace: "audotics:gateway:address", policy: TokenBucketPolicy(capacity: addressBurst, refillPerSecond: addressRate))
+                client: client, namespace: "audotics:gateway", policy: TokenBucketPolicy(capacity: addressBurst, refillPerSecond: addressRate))
             limits.perUser = RedisRateLimiter(
-                client: client, namespace: "audotics:gateway:user", policy: TokenBucketPolicy(capacity: userBurst, refillPerSecond: userRate))
+                client: client, namespace: "audotics:gateway", policy: TokenBucketPolicy(capacity: userBurst, refillPerSecond: userRate))
         }
-        if let keyFolder = keys ?? environment["AUDOTICS_KEYS"], FileManager.default.fileExists(atPath: keyFolder) {
+        // Verification only: the folder's keys are read, never created (the services own them).
+        let keyFolder = keys ?? environment["AUDOTICS_KEYS"] ?? environment["AUDOTICS_DATA"].map { $0 + "/keys" }
+        let currentKey = keyFolder.map { $0 + "/" + SigningKeySet.developmentCurrentKeyFile }
+        if keys != nil, let currentKey, !FileManager.default.fileExists(atPath: currentKey) {
+            throw ValidationError("--keys \(keys!): no \(SigningKeySet.developmentCurrentKeyFile) there")
+        }
+        if let keyFolder, let currentKey, FileManager.default.fileExists(atPath: currentKey) {
             let verifier = AccessTokenVerifier(
                 keys: try SigningKeySet.loadOrCreateDevelopmentKeys(in: keyFolder).verificationKeys,
                 settings: AccessTokenSettings(issuer: "audotics", audience: "audotics-api"))

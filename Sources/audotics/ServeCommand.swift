@@ -85,6 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics (RPCs by method and status) on http://HOST:PORT/metrics; 0 picks a free port.")
     var metricsPort: Int?
 
+    @Option(name: .long, help: "Address of a gateway in front of UserService, whose X-Forwarded-For names the client (repeatable).")
+    var trustedProxy: [String] = []
+
     static let known = PlatformServices.known
 
     /// The certificate and key files: the options, else the environment (as `tools/up` sets it).
@@ -152,11 +155,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
             musicChannel = GRPCChannel(endpoints: [endpoint], configuration: GRPCChannelConfiguration(security: security))
         }
+        var dependencies = PlatformServices.Dependencies(
+            pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings, musicTransport: musicChannel,
+            metrics: metricsEndpoint.map { PrometheusMetricsFactory(registry: $0.registry) })
+        dependencies.trustedProxies = Set(trustedProxy)
         let (router, health) = PlatformServices.makeRouter(
             services: chosenServices,
-            dependencies: PlatformServices.Dependencies(
-                pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings, musicTransport: musicChannel,
-                metrics: metricsEndpoint.map { PrometheusMetricsFactory(registry: $0.registry) }),
+            dependencies: dependencies,
             logger: logger)
 
         var configuration = GRPCServerConfiguration(host: host, port: port)

@@ -197,6 +197,22 @@ struct UserRateLimitTests {
         #expect(address("ipv4:10.1.2.3:1") != address("ipv4:10.1.2.4:1"))
     }
 
+    @Test("behind a trusted gateway the address is the one it appended to x-forwarded-for; anyone else's header is ignored")
+    func forwardedAddresses() {
+        let method = MethodDescriptor(service: "audotics.v1.UserService", method: "Login", kind: .unary)
+        func address(_ peer: String, _ forwarded: String?) -> String {
+            var metadata = Metadata()
+            if let forwarded { metadata.addString(forwarded, forKey: "x-forwarded-for") }
+            return UserService.clientAddress(ServerContext(method: method, metadata: metadata, peer: peer), trusting: ["127.0.0.1"])
+        }
+        #expect(address("ipv4:127.0.0.1:5000", "203.0.113.9") == "203.0.113.9")
+        // A client's own header comes first; the gateway's entry is the last one.
+        #expect(address("ipv4:127.0.0.1:5000", "6.6.6.6, 203.0.113.9") == "203.0.113.9")
+        #expect(address("ipv4:127.0.0.1:5000", nil) == "127.0.0.1")
+        // A caller that is not a trusted proxy cannot choose its address.
+        #expect(address("ipv4:10.9.8.7:5000", "203.0.113.9") == "10.9.8.7")
+    }
+
     @Test("the eleventh registration from one address within the hour is refused with a retry delay")
     func registrationBudget() async throws {
         guard let platform = try await PlatformHarness.start() else { return }

@@ -289,7 +289,8 @@ def suite(edge, args, cors_origin):
     check(p + "a missing token is 401 with WWW-Authenticate", r.status_code == 401 and is_status_body(r, 16)
           and r.headers.get("www-authenticate", "").lower().startswith("bearer"), describe(r))
     r = edge.call("GET", "/v1/me", token="not.a.jwt")
-    check(p + "an invalid token is 401", r.status_code == 401 and is_status_body(r, 16), describe(r))
+    check(p + "an invalid token is 401 with the service's RFC 6750 challenge", r.status_code == 401 and is_status_body(r, 16)
+          and 'error="invalid_token"' in r.headers.get("www-authenticate", ""), describe(r))
     r = edge.call("GET", "/v1/me", token=None, headers={"authorization": "Basic dXNlcjpwYXNz"})
     check(p + "a non-bearer authorization is 401", r.status_code == 401 and is_status_body(r, 16), describe(r))
 
@@ -332,6 +333,14 @@ def suite(edge, args, cors_origin):
         r = edge.call("OPTIONS", f"/v1/tracks/{args.track_id}", token=None,
                       headers={"origin": "https://evil.example", "access-control-request-method": "GET"})
         check(p + "another origin gets no grant", "access-control-allow-origin" not in r.headers, r.headers)
+        r = edge.call("OPTIONS", f"/v1/tracks/{args.track_id}", token=None,
+                      headers={"origin": cors_origin, "access-control-request-method": "DELETE"})
+        check(p + "a preflight for a method the path does not take is 405 with Allow", r.status_code == 405
+              and r.headers.get("allow") == "GET, HEAD, OPTIONS", describe(r))
+        r = edge.call("OPTIONS", "/openapi.json", token=None, headers={"origin": cors_origin, "access-control-request-method": "GET"})
+        check(p + "a preflight for /openapi.json is granted", r.status_code == 204, describe(r))
+    r = edge.call("OPTIONS", "/v1/playlists", token=None)
+    check(p + "a plain OPTIONS is 204 with Allow", r.status_code == 204 and r.headers.get("allow") == "GET, HEAD, POST, OPTIONS", describe(r))
 
     r = edge.call("POST", "/v1/auth:logout", "/v1/auth:logout", token=None,
                   json={"refreshToken": refreshed.get("tokens", {}).get("refreshToken", "")})

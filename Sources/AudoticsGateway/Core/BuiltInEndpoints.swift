@@ -8,26 +8,33 @@ public struct BuiltInEndpoints: Sendable {
     /// Prometheus text for `/metrics`; nil: not served.
     public var metrics: (@Sendable () async -> String)?
 
-    /// Creates the endpoints.
+    /// Creates the endpoints. `/readyz` is answered without authentication or rate limits, so the backends
+    /// are asked at most once per `readinessMaxAge`; concurrent probes share one check.
     public init(
         readiness: (@Sendable () async -> [String: Bool])? = nil, openAPIDocument: [UInt8] = [],
-        metrics: (@Sendable () async -> String)? = nil
+        metrics: (@Sendable () async -> String)? = nil, readinessMaxAge: Duration = .seconds(1)
     ) {
-        self.readiness = readiness
+        self.readiness = readiness.map { check in
+            let cache = ReadinessCache(check: check, maxAge: readinessMaxAge)
+            return { await cache.report() }
+        }
         self.openAPIDocument = openAPIDocument
         self.metrics = metrics
     }
 
+    /// Whether `path` is one of the endpoints served.
+    func serves(_ path: Substring) -> Bool {
+        switch path {
+        case "/healthz", "/readyz": true
+        case "/openapi.json": !openAPIDocument.isEmpty
+        case "/metrics": metrics != nil
+        default: false
+        }
+    }
+
     /// The response for a built-in path, or nil when `path` is not one.
     func response(method: String, path: Substring) async throws(GatewayError) -> GatewayResponse? {
-        let isBuiltIn: Bool
-        switch path {
-        case "/healthz", "/readyz": isBuiltIn = true
-        case "/openapi.json": isBuiltIn = !openAPIDocument.isEmpty
-        case "/metrics": isBuiltIn = metrics != nil
-        default: isBuiltIn = false
-        }
-        guard isBuiltIn else { return nil }
+        guard serves(path) else { return nil }
         guard method == "GET" || method == "HEAD" else {
             throw GatewayError(status: 405, code: .unimplemented, message: "\(method) is not allowed here; use GET, HEAD", headers: ["allow": "GET, HEAD"])
         }
@@ -50,5 +57,30 @@ public struct BuiltInEndpoints: Sendable {
 
     private func json(_ status: Int, _ text: String) -> GatewayResponse {
         GatewayResponse(status: status, headers: [("content-type", "application/json"), ("cache-control", "no-store")], body: Array(text.utf8))
+    }
+}
+
+/// The last readiness report, reused while it is younger than `maxAge`; one check at a time.
+actor ReadinessCache {
+    let check: @Sendable () async -> [String: Bool]
+    let maxAge: Duration
+    private var last: (at: ContinuousClock.Instant, report: [String: Bool])?
+    private var inFlight: Task<[String: Bool], Never>?
+
+    init(check: @escaping @Sendable () async -> [String: Bool], maxAge: Duration) {
+        self.check = check
+        self.maxAge = maxAge
+    }
+
+    func report() async -> [String: Bool] {
+        if let last, last.at.duration(to: .now) < maxAge { return last.report }
+        if let inFlight { return await inFlight.value }
+        let check = self.check
+        let task = Task { await check() }
+        inFlight = task
+        let report = await task.value
+        last = (.now, report)
+        inFlight = nil
+        return report
     }
 }

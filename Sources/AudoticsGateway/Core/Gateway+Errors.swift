@@ -17,6 +17,14 @@ extension Gateway {
     /// A JSON `google.rpc.Status` response for a failed RPC: the service's rich status (`grpc-status-details-bin`)
     /// when it sent one, with its details (field violations, retry delay …); `Retry-After` from a `RetryInfo`.
     func errorResponse(_ error: RPCError) -> GatewayResponse {
+        if error.code == .resourceExhausted, error.cause == RPCError.messageTooLargeCause {
+            // The gateway refused the service's response (above `maxResponseBytes`): a bad gateway, not a client
+            // that should slow down.
+            logger.error("a response is above the gateway's limit", metadata: ["error": "\(error.message)"])
+            return errorResponse(GatewayError(
+                status: 502, code: .internal,
+                message: "the service's response is larger than the gateway's limit of \(configuration.maxResponseBytes) bytes"))
+        }
         var status = Status()
         status.code = Int32(error.code.rawValue)
         status.message = error.message
@@ -27,7 +35,13 @@ extension Gateway {
         }
         var response = GatewayResponse(status: error.code.httpStatus, headers: [("content-type", "application/json")], body: statusJSON(status))
         if let delay = Self.retryDelay(in: status) { response.headers.append(("retry-after", String(delay))) }
-        if error.code == .unauthenticated { response.headers.append(("www-authenticate", "Bearer")) }
+        if error.code == .unauthenticated {
+            // The service's RFC 6750 challenge (e.g. `Bearer error="invalid_token"`) when it sent a sane one.
+            let challenge = error.metadata.first("www-authenticate").flatMap { value in
+                value.hasPrefix("Bearer") && value.utf8.count <= 256 && value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? value : nil
+            }
+            response.headers.append(("www-authenticate", challenge ?? "Bearer"))
+        }
         return response
     }
 

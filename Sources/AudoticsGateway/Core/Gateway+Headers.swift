@@ -28,25 +28,40 @@ extension Gateway {
         return configuration.corsAllowedOrigins.contains(origin) ? origin : nil
     }
 
-    /// A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`): 204 with the allowed method and headers
-    /// when the origin is allowed and the route exists, else 403 / 404.
+    /// `OPTIONS`: a CORS preflight (with `Access-Control-Request-Method`) is 204 with the method and headers
+    /// granted when the origin is allowed (else 403) and the path takes that method (else 404, or 405 with
+    /// `Allow`); any other `OPTIONS` is 204 with the path's `Allow` (404 for an unknown path).
     func preflight(_ request: GatewayRequest, path: Substring) throws(GatewayError) -> GatewayResponse {
-        guard let method = request.header("access-control-request-method") else {
-            throw GatewayError(status: 405, code: .unimplemented, message: "OPTIONS is only answered as a CORS preflight")
+        let allowed = allowedMethods(path: path)
+        guard !allowed.isEmpty else {
+            throw GatewayError(status: 404, code: .notFound, message: "no route for OPTIONS \(Self.pathForLog(String(path)))")
         }
-        guard let origin = allowedOrigin(request) else {
+        let allow = (allowed + ["OPTIONS"]).joined(separator: ", ")
+        guard let method = request.header("access-control-request-method") else {
+            return GatewayResponse(status: 204, headers: [("allow", allow)])
+        }
+        guard allowedOrigin(request) != nil else {
             throw GatewayError(status: 403, code: .permissionDenied, message: "the origin is not allowed")
         }
-        if case .notFound = routes.route(method: method, path: String(path)) {
-            throw GatewayError(status: 404, code: .notFound, message: "no route for \(method) \(Self.pathForLog(String(path)))")
+        guard allowed.contains(method) else {
+            throw GatewayError(
+                status: 405, code: .unimplemented, message: "\(method) is not allowed here; use \(allowed.joined(separator: ", "))",
+                headers: ["allow": allow])
         }
-        var headers: [(name: String, value: String)] = [
+        // `finish` adds Access-Control-Allow-Origin and Vary.
+        return GatewayResponse(status: 204, headers: [
             ("access-control-allow-methods", method),
             ("access-control-allow-headers", "authorization, content-type, x-request-id, x-request-timeout, grpc-timeout, traceparent, tracestate"),
             ("access-control-max-age", String(configuration.corsMaxAge.components.seconds)),
-        ]
-        if origin != "*" { headers.append(("vary", "Origin")) }
-        // `finish` adds Access-Control-Allow-Origin.
-        return GatewayResponse(status: 204, headers: headers)
+        ])
+    }
+
+    /// The methods a path takes (sorted): its routes', GET and HEAD for a built-in endpoint; empty for none.
+    func allowedMethods(path: Substring) -> [String] {
+        if builtIns.serves(path) { return ["GET", "HEAD"] }
+        switch routes.route(method: "OPTIONS", path: String(path)) {
+        case .methodNotAllowed(let allowed): return allowed
+        case .matched, .notFound, .undecodablePath: return []
+        }
     }
 }

@@ -67,7 +67,7 @@ public final class Gateway: Sendable {
         }
         finish(&response, for: request, requestID: requestID)
         let elapsed = started.duration(to: .now)
-        metrics.record(method: request.method, route: routeLabel, status: response.status, elapsed: elapsed)
+        metrics.record(method: Self.knownMethods.contains(request.method) ? request.method : "other", route: routeLabel, status: response.status, elapsed: elapsed)
         logger.info("\(request.method) \(Self.pathForLog(request.target)) \(response.status)", metadata: [
             "request_id": "\(requestID)", "peer": "\(request.remoteAddress)",
             "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
@@ -75,15 +75,22 @@ public final class Gateway: Sendable {
         return response
     }
 
+    /// The HTTP methods a metric label names; any other is "other" (a client cannot mint series).
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
     private func respond(to request: GatewayRequest, requestID: String, label: inout String) async throws -> GatewayResponse {
         let (path, query) = Self.split(request.target)
+        if request.method == "OPTIONS" {
+            label = "OPTIONS"
+            return try preflight(request, path: path)
+        }
         if let builtIn = try await builtIns.response(method: request.method, path: path) {
             label = String(path)
             return builtIn
         }
-        if request.method == "OPTIONS" {
-            label = "preflight"
-            return try preflight(request, path: path)
+        // The HTTP server refuses larger bodies before they are read; this holds for any other front end too.
+        guard request.body.count <= configuration.maxBodyBytes else {
+            throw GatewayError(status: 413, code: .invalidArgument, message: "the body is larger than \(configuration.maxBodyBytes) bytes")
         }
         let limitHeaders = try await applyRateLimits(request)
         var response: GatewayResponse

@@ -133,7 +133,8 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
     private static func tooLarge(limit: Int, decompressed: Bool = false) -> RPCError {
         RPCError(
             code: .resourceExhausted,
-            message: "\(decompressed ? "decompressed " : "")message larger than the limit of \(limit) bytes"
+            message: "\(decompressed ? "decompressed " : "")message larger than the limit of \(limit) bytes",
+            cause: RPCError.messageTooLargeCause
         )
     }
 }

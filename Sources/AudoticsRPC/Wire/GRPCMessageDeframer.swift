@@ -133,7 +133,8 @@ public struct GRPCMessageDeframer: Sendable {
                 guard length <= maxMessageBytes else {
                     state = .failed(RPCError(
                         code: .resourceExhausted,
-                        message: "message of \(length) bytes is larger than the limit of \(maxMessageBytes) bytes"
+                        message: "message of \(length) bytes is larger than the limit of \(maxMessageBytes) bytes",
+                        cause: RPCError.messageTooLargeCause
                     ))
                     return
                 }

@@ -21,7 +21,9 @@ public final class HTTPServer: Sendable {
     public let handler: any HTTPServerHandler
 
     private struct Running {
-        var group: MultiThreadedEventLoopGroup
+        var group: any EventLoopGroup
+        /// Whether the server made the group (and so shuts it down).
+        var ownsGroup: Bool
         var channel: any Channel
     }
 
@@ -46,7 +48,8 @@ public final class HTTPServer: Sendable {
     /// Binds and starts accepting connections; returns the bound port.
     @discardableResult
     public func start() async throws -> Int {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        let ownsGroup = configuration.eventLoopGroup == nil
+        let group = configuration.eventLoopGroup ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let configuration = self.configuration
         let handler = self.handler
         let connections = self.connections
@@ -75,17 +78,17 @@ public final class HTTPServer: Sendable {
                 .get()
             let started = running.withLock { state -> Bool in
                 guard state == nil else { return false }
-                state = Running(group: group, channel: channel)
+                state = Running(group: group, ownsGroup: ownsGroup, channel: channel)
                 return true
             }
             guard started else {
                 try? await channel.close()
-                try? await group.shutdownGracefully()
+                if ownsGroup { try? await group.shutdownGracefully() }
                 throw HTTPServerError(message: "the server is already running")
             }
             return channel.localAddress?.port ?? 0
         } catch {
-            try? await group.shutdownGracefully()
+            if ownsGroup { try? await group.shutdownGracefully() }
             throw error
         }
     }
@@ -112,7 +115,7 @@ public final class HTTPServer: Sendable {
             try? await connection.closeFuture.get()
         }
         deadline.cancel()
-        try? await state.group.shutdownGracefully()
+        if state.ownsGroup { try? await state.group.shutdownGracefully() }
     }
 }
 

@@ -14,6 +14,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var tls: ReloadableTLSContext?
     /// Event-loop threads; defaults to one per core.
     public var threads: Int
+    /// Event loops to run on instead of `threads` new ones (the server then leaves them running when it stops).
+    /// A gateway passes the group its service channels use, so that a request and the calls it makes can stay
+    /// on one thread instead of hopping between two.
+    public var eventLoopGroup: (any EventLoopGroup)?
     /// Sizes, counts and timeouts; see `Limits`.
     public var limits: Limits
     /// HTTP/2 settings: concurrent streams, windows, frame size. The header list limit is

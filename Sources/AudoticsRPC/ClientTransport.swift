@@ -11,4 +11,18 @@ public protocol ClientTransport: Sendable {
         requests: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
         onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
     ) async throws -> Result
+
+    /// Runs a unary RPC: sends `request` and returns the one response message (INTERNAL when the server sends
+    /// none or more than one). The default implementation goes through `call`.
+    func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8]
+}
+
+extension ClientTransport {
+    /// Runs a unary RPC: sends `request` and returns the one response message (INTERNAL when the server sends
+    /// none or more than one). Transports may answer it without the streaming machinery of `call`.
+    public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
+        try await call(method: method, options: options, requests: { try await $0.write(request) }) { responses in
+            try await MessageStreams.single(responses, method: method, role: "response", violation: .internal)
+        }
+    }
 }

@@ -15,10 +15,8 @@ public struct RPCClient: Sendable {
         request: Request, method: MethodDescriptor, options: CallOptions
     ) async throws -> Response {
         let options = try RPCDeadline.apply(to: options)
-        let encoded = request.serializedBytes()
-        return try await transport.call(method: method, options: options, requests: { try await $0.write(encoded) }) {
-            try await Self.single($0, Response.self, options: options, method: method)
-        }
+        let bytes = try await transport.unary(method: method, options: options, request: request.serializedBytes())
+        return try Self.decode(bytes, Response.self, options: DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes))
     }
 
     /// Streams requests and returns the one response.

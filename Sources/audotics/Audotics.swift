@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The one Audotics executable; each part of the platform is a subcommand.
 @main
@@ -9,4 +10,20 @@ struct Audotics: AsyncParsableCommand {
         discussion: "Run `tools/up` to start the whole platform locally; see README.md.",
         subcommands: [GatewayCommand.self, InteropServerCommand.self, MigrateCommand.self, SeedCommand.self, ServeCommand.self, VersionCommand.self]
     )
+
+    static func main() async {
+        // Log lines carry local time; without TZ, glibc's localtime_r stats /etc/localtime for every line (one
+        // syscall per request logged). TZ=":/etc/localtime" names the same zone and is read once.
+        if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 1) }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

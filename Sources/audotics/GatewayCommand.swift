@@ -11,6 +11,8 @@ import AudoticsTransport
 import Foundation
 import Logging
 import Metrics
+import NIOCore
+import NIOPosix
 import Prometheus
 
 /// `audotics gateway`: the JSON edge (HTTP/1.1 and HTTP/2, TLS or local plaintext) in front of the services.
@@ -153,10 +155,12 @@ struct GatewayCommand: AsyncParsableCommand {
             }
             security = .tls(context: try ReloadableTLSContext(configuration: .client(trustRootsFile: ca)), serverHostname: backendHostname)
         }
+        let eventLoops: any EventLoopGroup = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
         var channels: [String: GRPCChannel] = [:]
         for address in Set(addresses.values) {
             let endpoint = Self.endpoint(address) ?? defaultEndpoint
-            channels[address] = GRPCChannel(endpoints: [endpoint], configuration: GRPCChannelConfiguration(security: security))
+            channels[address] = GRPCChannel(
+                endpoints: [endpoint], configuration: GRPCChannelConfiguration(security: security), eventLoopGroup: eventLoops)
         }
         let backends = addresses.mapValues { channels[$0]! as any ClientTransport }
         let services = AudoticsV1Services.all.filter { addresses[$0.name] != nil }
@@ -210,7 +214,8 @@ struct GatewayCommand: AsyncParsableCommand {
             staticFiles: try staticFiles.map { folder throws(GatewayConfigurationError) in try StaticFiles(folder: folder) }, logger: logger)
 
         var serverConfiguration = HTTPServerConfiguration(host: host, port: port, tls: nil)
-        if let threads { serverConfiguration.threads = threads }
+        // One group for the HTTP connections and the service channels: a request's calls can stay on its thread.
+        serverConfiguration.eventLoopGroup = eventLoops
         serverConfiguration.limits.maxBodyBytes = maxBodyBytes
         if let (certificate, key) = tlsFiles {
             serverConfiguration.tls = try ReloadableTLSContext(configuration: HTTPServerConfiguration.tlsConfiguration(

@@ -11,16 +11,7 @@ extension Gateway {
         let options = CallOptions(
             timeout: try timeout(of: request), metadata: forwardedMetadata(request, requestID: requestID),
             maxResponseMessageBytes: configuration.maxResponseBytes)
-        let responseBytes = try await backend.call(method: match.method.descriptor, options: options) { writer in
-            try await writer.write(message)
-        } onResponse: { responses in
-            var first: [UInt8]?
-            for try await response in responses where first == nil { first = response }
-            guard let first else {
-                throw RPCError(code: .internal, message: "\(match.method.descriptor) ended without a response")
-            }
-            return first
-        }
+        let responseBytes = try await backend.unary(method: match.method.descriptor, options: options, request: message)
         let json: [UInt8]
         do {
             json = try ProtoJSON.encode(responseBytes, descriptor: match.method.responseType._protobufCDescriptor, registry: registry)

@@ -11,8 +11,10 @@ enum RequestID {
             return header
         }
         // SystemRandomNumberGenerator reads the kernel's CSPRNG (getrandom on Linux).
+        // Two 64-bit draws (two getrandom calls), not one per byte.
         var generator = SystemRandomNumberGenerator()
-        return hex((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let (high, low) = (generator.next(), generator.next())
+        return hex((0..<16).map { index in UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (UInt64(index % 8) * 8)) })
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -66,9 +66,21 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// Matches `path` (still percent-encoded); nil when it does not fit the template's shape.
     public func matchResult(path: String) -> MatchResult? {
+        guard let rawSegments = Self.rawSegments(of: path) else { return nil }
+        return matchResult(rawSegments: rawSegments)
+    }
+
+    /// A path's segments, still percent-encoded (split once, then matched against every template).
+    static func rawSegments(of path: String) -> [Substring]? {
         guard path.utf8.first == UInt8(ascii: "/") else { return nil }
-        var rawSegments = path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .map { Substring($0) }
+        return path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
+    /// Matches a path already split by `rawSegments(of:)`.
+    func matchResult(rawSegments pathSegments: [Substring]) -> MatchResult? {
+        // Cheap refusals first: the number of segments, unless `**` takes the rest.
+        if segments.last != .rest, pathSegments.count != segments.count { return nil }
+        var rawSegments = pathSegments
         if let verb {
             guard let last = rawSegments.last, let colon = last.lastIndex(of: ":"), last[last.index(after: colon)...] == verb
             else { return nil }
@@ -84,9 +96,13 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
                 guard index < rawSegments.count, !rawSegments[index].isEmpty else { return nil }
                 index += 1
             case .literal(let literal):
-                guard index < rawSegments.count, let decoded = PercentDecoding.decode(rawSegments[index], keepingSlashes: false),
-                    decoded == literal
-                else { return nil }
+                guard index < rawSegments.count else { return nil }
+                let raw = rawSegments[index]
+                if raw.utf8.contains(UInt8(ascii: "%")) {
+                    guard PercentDecoding.decode(raw, keepingSlashes: false) == literal else { return nil }
+                } else {
+                    guard raw == literal else { return nil }
+                }
                 index += 1
             }
         }

@@ -72,8 +72,9 @@ public struct RouteTable: Sendable {
         var best: (entry: Entry, values: [(fieldPath: [String], value: String)])?
         var allowed: Set<String> = []
         var undecodable: [String]?
-        for entry in entries {
-            guard let result = entry.template.matchResult(path: path) else { continue }
+        let rawSegments = PathTemplate.rawSegments(of: path) ?? []
+        for entry in entries where !rawSegments.isEmpty {
+            guard let result = entry.template.matchResult(rawSegments: rawSegments) else { continue }
             guard entry.httpMethod == lookup else {
                 allowed.insert(entry.httpMethod)
                 continue

@@ -81,6 +81,35 @@ public final class GRPCChannel: ClientTransport {
         }
     }
 
+    /// A unary call without the streaming machinery: the request is written and the stream half-closed from the
+    /// calling task (inline on the connection's event loop), and the one response read, with no child task.
+    public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let call = try await open(method: method, options: options, deadline: deadline)
+        return try await withTaskExecutorPreference(call.executor) {
+            try await withTaskCancellationHandler {
+                do {
+                    try await call.write(request)
+                    call.finishRequests()
+                } catch {
+                    // A no-op if the call already ended (writes then fail because of it): its status follows.
+                    call.cancel(RPCError(code: .cancelled, message: "the request could not be sent", cause: "\(error)"))
+                }
+                guard let first = try await call.responses.next() else {
+                    throw RPCError(code: .internal, message: "\(method) expects exactly one response message, got none")
+                }
+                guard try await call.responses.next() == nil else {
+                    let error = RPCError(code: .internal, message: "\(method) expects exactly one response message, got more")
+                    call.cancel(error)
+                    throw error
+                }
+                return first
+            } onCancel: {
+                call.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+            }
+        }
+    }
+
     /// Closes the channel: new calls fail with UNAVAILABLE, connections send GOAWAY and close as soon as their
     /// calls in flight are done, or when `gracePeriod` (if any) has passed, failing what is left.
     public func close(gracePeriod: Duration? = nil) async {

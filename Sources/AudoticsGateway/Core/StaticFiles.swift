@@ -60,7 +60,12 @@ public struct StaticFiles: Sendable {
             ("etag", file.etag),
             ("cache-control", isIndex ? "no-cache" : "public, max-age=\(maxAge)"),
         ]
-        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: { $0.trimmingSpaces() == file.etag || $0.trimmingSpaces() == "*" }) {
+        // If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"x"` matches `"x"`.
+        func opaque(_ tag: Substring) -> Substring { tag.hasPrefix("W/") ? tag.dropFirst(2) : tag }
+        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: {
+            let tag = $0.trimmingSpaces()
+            return tag == "*" || opaque(tag) == opaque(Substring(file.etag))
+        }) {
             return GatewayResponse(status: 304, headers: headers)
         }
         headers.insert(("content-type", file.contentType), at: 0)

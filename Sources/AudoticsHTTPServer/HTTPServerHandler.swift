@@ -8,4 +8,16 @@
 public protocol HTTPServerHandler: Sendable {
     /// Answers one request.
     func handle(_ request: HTTPServerRequest) async -> HTTPServerResponse
+
+    /// Adjusts an error response the server makes itself (400, 408, 413, 417, 431) before it is sent, for
+    /// example to add the headers every response of the application carries. `request` holds what was read
+    /// of the request (method, target and header fields; never a body), or nil when not even its head was.
+    /// Runs on the connection's event loop: it must not block. The default returns `response` unchanged.
+    func serverResponse(_ response: HTTPServerResponse, for request: HTTPServerRequest?) -> HTTPServerResponse
+}
+
+extension HTTPServerHandler {
+    public func serverResponse(_ response: HTTPServerResponse, for request: HTTPServerRequest?) -> HTTPServerResponse {
+        response
+    }
 }

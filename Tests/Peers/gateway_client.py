@@ -276,8 +276,11 @@ def suite(edge, args, cors_origin):
     check(p + "a non-JSON content type is 415", r.status_code == 415 and is_status_body(r, 3), describe(r))
     huge = b'{"name": "' + b"x" * (2 << 20) + b'"}'
     try:
-        r = edge.call("POST", "/v1/playlists", content=huge, headers=json_headers)
+        r = edge.call("POST", "/v1/playlists", content=huge, headers=dict(json_headers, origin=cors_origin or "https://x.example"))
         check(p + "a 2 MiB body is 413", r.status_code == 413, describe(r))
+        check(p + "the server's own 413 carries the gateway's headers (request ID, security, CORS)",
+              len(r.headers.get("x-request-id", "")) == 32 and r.headers.get("x-content-type-options") == "nosniff"
+              and (not cors_origin or r.headers.get("access-control-allow-origin") == cors_origin), r.headers)
     except httpx.HTTPError as error:  # the server may close while we still send; HTTP/1.1 only
         check(p + "a 2 MiB body is refused", edge.protocol == "HTTP/1.1", repr(error))
     r = edge.call("POST", "/v1/playlists", json={"name": "n" * 300})

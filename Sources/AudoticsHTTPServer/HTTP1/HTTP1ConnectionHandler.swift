@@ -150,11 +150,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
         if !keepAlive { acceptsRequests = false }
         var awaitsContinue = false
         if let expectation = head.headers.first(name: "expect"), head.version.minor >= 1 {
-            guard expectation.lowercased() == "100-continue" else { return fail(ErrorResponses.expectationFailed()) }
+            guard expectation.lowercased() == "100-continue" else { return fail(ErrorResponses.expectationFailed(), head: head) }
             awaitsContinue = true
         }
         if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > limits.maxBodyBytes {
-            return fail(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes))
+            return fail(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes), head: head)
         }
         receiving = Receiving(head: head, keepAlive: keepAlive, awaitsContinue: awaitsContinue)
         wait(.body)
@@ -202,11 +202,16 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Stops taking requests: `response` goes out after those already owed, then the connection closes.
-    private func fail(_ response: HTTPServerResponse) {
+    private func fail(_ response: HTTPServerResponse, head: HTTPRequestHead? = nil) {
         guard finalResponse == nil, !closing else { return }
+        let request = (head ?? receiving?.head).map { head in
+            HTTPServerRequest(
+                method: head.method.rawValue, target: head.uri, headers: head.headers.map { (name: $0.name.lowercased(), value: $0.value) },
+                body: [], version: head.version.minor == 0 ? .http1_0 : .http1_1, remoteAddress: remoteAddress, isSecure: isSecure)
+        }
         acceptsRequests = false
         receiving = nil
-        finalResponse = response
+        finalResponse = handler.serverResponse(response, for: request)
         drive()
     }
 

@@ -112,7 +112,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
             session.consume(streamID: streamID, bytes: bytes.count)
             guard let stream = streams[streamID], !stream.started else { return }
             guard stream.body.count + bytes.count <= limits.maxBodyBytes else {
-                return respond(streamID, ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes), isHead: false)
+                return respond(streamID, serverResponse(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes), stream), isHead: false)
             }
             stream.body.append(contentsOf: bytes)
         case let .endStream(streamID):
@@ -152,7 +152,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
         idleTimer = nil
         if let max = limits.maxRequestsPerConnection, streamCount >= max { beginShutdown() }
         if let declared = stream.declaredLength, declared > limits.maxBodyBytes {
-            return respond(streamID, ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes), isHead: false)
+            return respond(streamID, serverResponse(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes), stream), isHead: false)
         }
         if endStream {
             start(stream)
@@ -160,7 +160,11 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
             let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
             let timeout = limits.bodyReadTimeout
             stream.bodyTimer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-                loopBound.value.respond(streamID, ErrorResponses.requestTimeout("the request body did not arrive within \(timeout)"), isHead: false)
+                let handler = loopBound.value
+                guard let stream = handler.streams[streamID] else { return }
+                handler.respond(
+                    streamID, handler.serverResponse(ErrorResponses.requestTimeout("the request body did not arrive within \(timeout)"), stream),
+                    isHead: false)
             }
         }
     }
@@ -190,6 +194,13 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
             }
         }
         if streams[streamID] === stream { stream.task = task }
+    }
+
+    /// A response the server makes itself, as the application adjusts it.
+    private func serverResponse(_ response: HTTPServerResponse, _ stream: HTTP2RequestStream) -> HTTPServerResponse {
+        handler.serverResponse(response, for: HTTPServerRequest(
+            method: stream.method, target: stream.target, headers: stream.headers, body: [], version: .http2,
+            remoteAddress: remoteAddress, isSecure: isSecure))
     }
 
     /// Sends a response on a stream, once (a handler's late answer after an error response is dropped).

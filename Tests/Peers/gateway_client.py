@@ -360,7 +360,8 @@ def pipelining(url, ca, track_id):
     context.set_alpn_protocols(["http/1.1"])
     with socket.create_connection((parsed.hostname, parsed.port), timeout=10) as raw:
         with context.wrap_socket(raw, server_hostname=parsed.hostname) as tls:
-            paths = ["/healthz", f"/v1/tracks/{track_id}", "/v1/nothing"]
+            # The first in absolute form (RFC 9112 §3.2.2), which a server must accept.
+            paths = [f"https://{parsed.hostname}:{parsed.port}/healthz", f"/v1/tracks/{track_id}", "/v1/nothing"]
             tls.sendall(b"".join(f"GET {path} HTTP/1.1\r\nHost: {parsed.hostname}\r\nX-Request-ID: pipe-{i}\r\n\r\n".encode()
                                  for i, path in enumerate(paths)))
             data = b""
@@ -381,7 +382,7 @@ def pipelining(url, ca, track_id):
                     data = rest[length:]
     statuses = [status.split(" ")[1] for status, _ in responses]
     ids = [request_id for _, request_id in responses]
-    check("HTTP/1.1 pipelined responses come back in order", statuses == ["200", "401", "404"]
+    check("HTTP/1.1 pipelined responses come back in order (an absolute-form target first)", statuses == ["200", "401", "404"]
           and ids == ["pipe-0", "pipe-1", "pipe-2"], (statuses, ids))
 
 

@@ -129,9 +129,16 @@ public final class Gateway: Sendable {
     }
 
     /// The path and the query (without `?`) of a request target.
+    /// An absolute-form target (`http://host/path?q`, RFC 9112 §3.2.2) counts by its path and query.
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
-        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (Substring(target), nil) }
-        return (target[..<mark], target[target.index(after: mark)...])
+        var rest = Substring(target)
+        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
+            let afterAuthority = rest[scheme.upperBound...]
+            rest = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? "/"
+            if rest.hasPrefix("?") { rest = Substring("/" + rest) }
+        }
+        guard let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (rest, nil) }
+        return (rest[..<mark], rest[rest.index(after: mark)...])
     }
 
     /// The target without its query (which may carry secrets), shortened, for logs and messages.

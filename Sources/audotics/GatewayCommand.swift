@@ -156,11 +156,12 @@ struct GatewayCommand: AsyncParsableCommand {
             security = .tls(context: try ReloadableTLSContext(configuration: .client(trustRootsFile: ca)), serverHostname: backendHostname)
         }
         let eventLoops: any EventLoopGroup = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
-        var channels: [String: GRPCChannel] = [:]
+        // Per backend address, a channel on each event loop: a request's call stays on the request's thread.
+        var channels: [String: EventLoopAffineChannel] = [:]
         for address in Set(addresses.values) {
             let endpoint = Self.endpoint(address) ?? defaultEndpoint
-            channels[address] = GRPCChannel(
-                endpoints: [endpoint], configuration: GRPCChannelConfiguration(security: security), eventLoopGroup: eventLoops)
+            channels[address] = EventLoopAffineChannel(
+                endpoints: [endpoint], configuration: GRPCChannelConfiguration(security: security), group: eventLoops)
         }
         let backends = addresses.mapValues { channels[$0]! as any ClientTransport }
         let services = AudoticsV1Services.all.filter { addresses[$0.name] != nil }

@@ -65,8 +65,10 @@ final class ClientConnection: Identifiable, Sendable {
     /// Opens a call's stream with request `headers`.
     ///
     /// - Throws: `ConnectionUnusable` when the connection takes no new calls.
+    /// Opens a call's stream; with `onlyRequest`, also sends that message and half-closes, in the same turn.
     func openCall(
-        headers: [(name: String, value: String)], deadline: ContinuousClock.Instant?, options: CallOptions
+        headers: [(name: String, value: String)], deadline: ContinuousClock.Instant?, options: CallOptions,
+        onlyRequest: [UInt8]? = nil
     ) async throws -> ClientCall {
         let handler = self.handler
         let eventLoop = channel.eventLoop
@@ -84,9 +86,23 @@ final class ClientConnection: Identifiable, Sendable {
                     }
                 }
             }
-            return ClientCall(
+            let call = ClientCall(
                 streamID: stream.streamID, responses: stream.responses, handler: handler, executor: self.executor,
                 framer: GRPCMessageFramer(compression: options.compression))
+            if let onlyRequest {
+                var framed: [UInt8] = []
+                framed.reserveCapacity(GRPCMessageDeframer.prefixLength + onlyRequest.count)
+                do {
+                    try call.framer.append(onlyRequest, compress: true, into: &framed)
+                } catch {
+                    call.cancel(RPCError(code: .internal, message: "the request could not be framed", cause: "\(error)"))
+                    return call
+                }
+                // One message: nghttp2 buffers it whatever the window, so the write's back-pressure future is moot.
+                _ = handler.value.write(stream.streamID, framed: framed)
+                handler.value.finishRequests(stream.streamID)
+            }
+            return call
         }
         if eventLoop.inEventLoop { return try open() }
         return try await eventLoop.submit(open).get()

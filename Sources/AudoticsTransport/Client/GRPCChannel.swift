@@ -81,20 +81,13 @@ public final class GRPCChannel: ClientTransport {
         }
     }
 
-    /// A unary call without the streaming machinery: the request is written and the stream half-closed from the
-    /// calling task (inline on the connection's event loop), and the one response read, with no child task.
+    /// A unary call without the streaming machinery: the stream opens with the request and half-closes in one
+    /// event-loop turn (one write for headers and message), and the one response is read, with no child task.
     public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        let call = try await open(method: method, options: options, deadline: deadline)
+        let call = try await open(method: method, options: options, deadline: deadline, onlyRequest: request)
         return try await withTaskExecutorPreference(call.executor) {
             try await withTaskCancellationHandler {
-                do {
-                    try await call.write(request)
-                    call.finishRequests()
-                } catch {
-                    // A no-op if the call already ended (writes then fail because of it): its status follows.
-                    call.cancel(RPCError(code: .cancelled, message: "the request could not be sent", cause: "\(error)"))
-                }
                 guard let first = try await call.responses.next() else {
                     throw RPCError(code: .internal, message: "\(method) expects exactly one response message, got none")
                 }
@@ -145,7 +138,11 @@ public final class GRPCChannel: ClientTransport {
     // MARK: Calls
 
     /// Picks a connection and opens the call's stream on it.
-    private func open(method: MethodDescriptor, options: CallOptions, deadline: ContinuousClock.Instant?) async throws -> ClientCall {
+    /// With `onlyRequest`, the stream is opened with that one message and half-closed in the same event-loop
+    /// turn, so headers and message leave in one write.
+    private func open(
+        method: MethodDescriptor, options: CallOptions, deadline: ContinuousClock.Instant?, onlyRequest: [UInt8]? = nil
+    ) async throws -> ClientCall {
         let waiterID = nextID.add(1, ordering: .relaxed).newValue
         defer { state.withLock { $0.forget(waiterID: waiterID) } }
         var attempts = 0
@@ -164,7 +161,7 @@ public final class GRPCChannel: ClientTransport {
                 encoding: options.compression, metadata: options.metadata)
             let headers = try head.headers()
             do {
-                return try await connection.openCall(headers: headers, deadline: deadline, options: options)
+                return try await connection.openCall(headers: headers, deadline: deadline, options: options, onlyRequest: onlyRequest)
             } catch is ConnectionUnusable {
                 // The connection is going away: replace it and pick again (nothing was sent).
                 connectionLost(connection.endpointIndex, id: connection.id)

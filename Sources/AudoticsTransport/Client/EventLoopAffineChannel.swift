@@ -1,0 +1,61 @@
+public import AudoticsRPC
+public import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A client transport with one `GRPCChannel` per event loop of a group, each connecting on its own loop: a call
+/// made from a task that runs on one of those loops (an HTTP or gRPC handler, whose executor is its connection's
+/// loop) goes through that loop's channel, so the request, its call and the response never change threads.
+/// Calls from anywhere else take the channels in turn.
+///
+/// The gateway uses it in front of each service; the cost is one connection per loop instead of one in all.
+public final class EventLoopAffineChannel: ClientTransport {
+    /// The channels, one per loop, in the group's order.
+    public let channels: [GRPCChannel]
+    private let byLoop: [ObjectIdentifier: GRPCChannel]
+    private let next = ManagedAtomicCounter()
+
+    /// One channel per loop of `group`, all to `endpoints` with `configuration`.
+    public init(endpoints: [GRPCEndpoint], configuration: GRPCChannelConfiguration, group: any EventLoopGroup) {
+        var channels: [GRPCChannel] = []
+        var byLoop: [ObjectIdentifier: GRPCChannel] = [:]
+        for loop in group.makeIterator() {
+            let channel = GRPCChannel(endpoints: endpoints, configuration: configuration, eventLoopGroup: loop)
+            channels.append(channel)
+            byLoop[ObjectIdentifier(loop)] = channel
+        }
+        self.channels = channels
+        self.byLoop = byLoop
+    }
+
+    /// The current thread's loop's channel, else the next in turn.
+    var channel: GRPCChannel {
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let channel = byLoop[ObjectIdentifier(loop)] { return channel }
+        return channels[next.increment() % channels.count]
+    }
+
+    public func call<Result>(
+        method: MethodDescriptor, options: CallOptions, requests: @escaping @Sendable (RPCWriter<[UInt8]>) async throws -> Void,
+        onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
+    ) async throws -> Result {
+        try await channel.call(method: method, options: options, requests: requests, onResponse: onResponse)
+    }
+
+    public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
+        try await channel.unary(method: method, options: options, request: request)
+    }
+
+    /// Closes every channel (see `GRPCChannel.close(gracePeriod:)`).
+    public func close(gracePeriod: Duration? = nil) async {
+        for channel in channels { await channel.close(gracePeriod: gracePeriod) }
+    }
+}
+
+/// A wrapping counter for spreading calls (relaxed: only the spread matters).
+final class ManagedAtomicCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func increment() -> Int {
+        value.add(1, ordering: .relaxed).newValue & Int.max
+    }
+}

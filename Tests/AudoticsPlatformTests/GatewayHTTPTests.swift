@@ -37,8 +37,11 @@ struct GatewayHTTPTests {
                 return ready
             },
             openAPIDocument: BuiltInEndpoints.restrictedOpenAPIDocument(Array(OpenAPIDocument.json.utf8), servingOnly: names))
+        // The web app the repository ships (web/), as tools/up serves it.
+        let webApp = try StaticFiles(folder: PythonPeer.repository.appendingPathComponent("web").path)
         let gateway = try Gateway(
-            services: services, backends: backends, configuration: configuration, builtIns: builtIns, rateLimits: rateLimits)
+            services: services, backends: backends, configuration: configuration, builtIns: builtIns, rateLimits: rateLimits,
+            staticFiles: webApp)
         let tls = try ReloadableTLSContext(configuration: HTTPServerConfiguration.tlsConfiguration(
             certificateChainFile: platform.certificates.serverCertificateFile, privateKeyFile: platform.certificates.serverKeyFile))
         let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, tls: tls, threads: 1), handler: gateway)

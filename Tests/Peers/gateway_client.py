@@ -88,6 +88,18 @@ def suite(edge, args, cors_origin):
     check(p + "GET /openapi.json is an OpenAPI 3.1 document", r.status_code == 200 and str(document.get("openapi", "")).startswith("3.1"),
           describe(r))
 
+    # The web app (web/): same origin, so a browser needs no CORS.
+    r = edge.call("GET", "/", token=None)
+    check(p + "GET / is the web app's page", r.status_code == 200 and r.headers.get("content-type", "").startswith("text/html")
+          and 'src="/app.js"' in r.text and "default-src 'self'" in r.headers.get("content-security-policy", ""), describe(r))
+    for path, kind in (("/app.js", "text/javascript"), ("/style.css", "text/css")):
+        r = edge.call("GET", path, token=None)
+        check(p + f"GET {path} is {kind} with an ETag", r.status_code == 200 and r.headers.get("content-type", "").startswith(kind)
+              and r.headers.get("etag"), describe(r))
+    etag = edge.call("GET", "/app.js", token=None).headers.get("etag", "")
+    r = edge.call("GET", "/app.js", token=None, headers={"if-none-match": etag})
+    check(p + "a revalidated static file is 304", r.status_code == 304 and etag, describe(r))
+
     # --- UserService ----------------------------------------------------------------------------------------
     email = f"edge-{uuid.uuid4().hex[:12]}@example.org"
     password = "correct horse battery staple"

@@ -44,32 +44,76 @@ public final class RedisRateLimiter: Sendable {
         do {
             return try await acquireInRedis(key, cost: cost)
         } catch {
-            let level: Logger.Level = error.code == .unavailable ? .debug : .warning
-            logger.log(level: level, "rate limit decided without Redis", metadata: [
-                "ratelimit.namespace": "\(namespace)", "ratelimit.fallback": "\(fallback)", "error": "\(error)",
-            ])
-            switch fallback {
-            case .allow:
-                return .allowed(remaining: policy.capacity - cost)
-            case .deny(let retryAfter):
-                return .limited(retryAfter: retryAfter)
-            case .perProcessBuckets:
-                let policy = self.policy
-                return local.withLock { $0.take(key, cost: cost, policy: policy, now: .now) }
-            }
+            return decideWithoutRedis(key, cost: cost, error: error)
         }
     }
 
-    private func acquireInRedis(_ key: String, cost: Int) async throws(RedisError) -> RateLimitDecision {
-        let arguments = [
+    /// Takes one token from each limiter's bucket of its key; the decisions come back in order. Limiters that
+    /// share a client are asked in one pipelined round trip (the gateway's per-address and per-user buckets).
+    public static func acquire(_ requests: [(limiter: RedisRateLimiter, key: String)]) async -> [RateLimitDecision] {
+        guard requests.count > 1, let client = requests.first?.limiter.client,
+            requests.allSatisfy({ $0.limiter.client === client })
+        else {
+            var decisions: [RateLimitDecision] = []
+            for (limiter, key) in requests { decisions.append(await limiter.acquire(key)) }
+            return decisions
+        }
+        let commands = requests.map { RESPCommand([Array("EVALSHA".utf8), Array(TokenBucketScript.sha1.utf8)] + $0.limiter.arguments($0.key, cost: 1)) }
+        let replies: [RedisReply]
+        do {
+            replies = try await client.pipeline(commands)
+        } catch {
+            return requests.map { $0.limiter.decideWithoutRedis($0.key, cost: 1, error: error) }
+        }
+        var decisions: [RateLimitDecision] = []
+        for (index, (limiter, key)) in requests.enumerated() {
+            if index < replies.count, let decision = try? Self.decision(from: replies[index]) {
+                decisions.append(decision)
+            } else {
+                // NOSCRIPT (Redis restarted) or an odd reply: this one alone, the long way.
+                decisions.append(await limiter.acquire(key))
+            }
+        }
+        return decisions
+    }
+
+    /// What `fallback` decides when Redis could not be asked.
+    func decideWithoutRedis(_ key: String, cost: Int, error: RedisError) -> RateLimitDecision {
+        let level: Logger.Level = error.code == .unavailable ? .debug : .warning
+        logger.log(level: level, "rate limit decided without Redis", metadata: [
+            "ratelimit.namespace": "\(namespace)", "ratelimit.fallback": "\(fallback)", "error": "\(error)",
+        ])
+        switch fallback {
+        case .allow:
+            return .allowed(remaining: policy.capacity - cost)
+        case .deny(let retryAfter):
+            return .limited(retryAfter: retryAfter)
+        case .perProcessBuckets:
+            let policy = self.policy
+            return local.withLock { $0.take(key, cost: cost, policy: policy, now: .now) }
+        }
+    }
+
+    /// The script's arguments for `key`: one key, then capacity, refill rate and cost.
+    func arguments(_ key: String, cost: Int) -> [[UInt8]] {
+        [
             Array("1".utf8), Array("\(namespace):\(key)".utf8),
             Array(String(policy.capacity).utf8), Array("\(policy.refillPerSecond)".utf8), Array(String(cost).utf8),
         ]
+    }
+
+    private func acquireInRedis(_ key: String, cost: Int) async throws(RedisError) -> RateLimitDecision {
+        let arguments = arguments(key, cost: cost)
         var reply = try await client.send(RESPCommand([Array("EVALSHA".utf8), Array(TokenBucketScript.sha1.utf8)] + arguments))
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
             // EVAL runs the script and caches it, so the next EVALSHA finds it.
             reply = try await client.send(RESPCommand([Array("EVAL".utf8), Array(TokenBucketScript.source.utf8)] + arguments))
         }
+        return try Self.decision(from: reply)
+    }
+
+    /// The script's answer: `{1, remaining}` or `{0, microseconds until enough tokens}`.
+    static func decision(from reply: RedisReply) throws(RedisError) -> RateLimitDecision {
         guard case .array(let values) = reply, values.count == 2,
               case .integer(let allowed) = values[0], case .integer(let amount) = values[1] else {
             throw RedisError(code: .unexpectedReply, message: "the token bucket script answered \(reply.summary)")

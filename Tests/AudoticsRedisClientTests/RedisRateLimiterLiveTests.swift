@@ -30,6 +30,25 @@ struct RedisRateLimiterLiveTests {
         await client.shutdown()
     }
 
+    @Test("several buckets in one pipelined round trip: each decided as alone, also after Redis forgot the script")
+    func pipelined() async throws {
+        let client = RedisClient(configuration: try TestRedis.configuration())
+        let namespace = TestRedis.uniqueKey()
+        let small = RedisRateLimiter(client: client, namespace: namespace + ":small", policy: TokenBucketPolicy(capacity: 2, refillPerSecond: 0.01))
+        let large = RedisRateLimiter(client: client, namespace: namespace + ":large", policy: TokenBucketPolicy(capacity: 10, refillPerSecond: 0.01))
+        #expect(await RedisRateLimiter.acquire([(small, "a"), (large, "a")]) == [.allowed(remaining: 1), .allowed(remaining: 9)])
+        // NOSCRIPT on the pipelined EVALSHA: each request is retried alone (EVAL), nothing is lost or doubled.
+        _ = try await client.send(RESPCommand("SCRIPT", "FLUSH"))
+        #expect(await RedisRateLimiter.acquire([(small, "a"), (large, "a")]) == [.allowed(remaining: 0), .allowed(remaining: 8)])
+        let third = await RedisRateLimiter.acquire([(small, "a"), (large, "a")])
+        guard case .limited = third[0] else {
+            Issue.record("the small bucket allowed a third request: \(third)")
+            return
+        }
+        #expect(third[1] == .allowed(remaining: 7))
+        await client.shutdown()
+    }
+
     @Test("concurrent callers on two clients (two replicas) never take more than the bucket holds")
     func concurrentBudget() async throws {
         let first = RedisClient(configuration: try TestRedis.configuration())

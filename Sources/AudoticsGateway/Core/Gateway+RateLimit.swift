@@ -19,8 +19,10 @@ extension Gateway {
             checks.append((perUser, "user:" + key))
         }
         var tightest: (limiter: RedisRateLimiter, remaining: Int)?
-        for (limiter, key) in checks {
-            switch await limiter.acquire(key) {
+        // Both buckets in one Redis round trip.
+        let decisions = await RedisRateLimiter.acquire(checks.map { (limiter: $0.0, key: $0.1) })
+        for ((limiter, _), decision) in zip(checks, decisions) {
+            switch decision {
             case .allowed(let remaining):
                 if tightest.map({ remaining < $0.remaining }) ?? true { tightest = (limiter, remaining) }
             case .limited(let retryAfter):

@@ -360,7 +360,7 @@ let package = Package(
                 "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic", "AudoticsUsers",
                 "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
                 "AudoticsWellKnownTypes", "AudoticsGateway", "AudoticsHTTPServer", "AudoticsHealthAPI",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSwift
         ),

@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { tokens: JSON.parse(sessionStorage.getItem("tokens") || "null"), query: "", pageToken: "", playlist: null };
+const state = { tokens: JSON.parse(sessionStorage.getItem("tokens") || "null"), query: "", pageToken: "", playlist: null, refreshing: null };
 
 function showError(message) {
   $("error").textContent = message;
@@ -20,18 +20,13 @@ function saveTokens(tokens) {
 async function api(method, path, body, retried = false) {
   const headers = { "accept": "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (state.tokens) headers["authorization"] = "Bearer " + state.tokens.accessToken;
+  const used = state.tokens && state.tokens.accessToken;
+  if (used) headers["authorization"] = "Bearer " + used;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const payload = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (response.status === 401 && state.tokens && !retried) {
-    const refreshed = await fetch("/v1/auth:refresh", {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ refreshToken: state.tokens.refreshToken }),
-    });
-    if (refreshed.ok) {
-      saveTokens((await refreshed.json()).tokens);
-      return api(method, path, body, true);
-    }
+    // Another call may have refreshed already; otherwise refresh (once for all of them).
+    if (state.tokens.accessToken !== used || await refreshTokens()) return api(method, path, body, true);
     signOut();
   }
   if (!response.ok) {
@@ -39,6 +34,24 @@ async function api(method, path, body, retried = false) {
     throw new Error((payload.message || response.statusText) + (wait ? ` (retry in ${wait} s)` : ""));
   }
   return payload;
+}
+
+// One refresh at a time: refresh tokens are single use, so concurrent 401s share the same refresh.
+function refreshTokens() {
+  if (!state.refreshing) {
+    const refreshToken = state.tokens.refreshToken;
+    state.refreshing = fetch("/v1/auth:refresh", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refreshToken }),
+    })
+      .then(async (refreshed) => {
+        if (!refreshed.ok) return false;
+        saveTokens((await refreshed.json()).tokens);
+        return true;
+      })
+      .catch(() => false)
+      .finally(() => { state.refreshing = null; });
+  }
+  return state.refreshing;
 }
 
 function run(task) {

@@ -12,17 +12,22 @@ public protocol ClientTransport: Sendable {
         onResponse: (RPCAsyncSequence<[UInt8]>) async throws -> Result
     ) async throws -> Result
 
-    /// Runs a unary RPC: sends `request` and returns the one response message (INTERNAL when the server sends
-    /// none or more than one). The default implementation goes through `call`.
-    func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8]
+    /// Runs a unary RPC: sends `request` and returns the one response message through `decode` (INTERNAL when
+    /// the server sends none or more than one). `decode` runs inside the call, so that client interceptors see
+    /// its failure as the call's. The default implementation goes through `call`.
+    func unary<Response>(
+        method: MethodDescriptor, options: CallOptions, request: [UInt8], decode: ([UInt8]) throws -> Response
+    ) async throws -> Response
 }
 
 extension ClientTransport {
-    /// Runs a unary RPC: sends `request` and returns the one response message (INTERNAL when the server sends
-    /// none or more than one). Transports may answer it without the streaming machinery of `call`.
-    public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
+    /// Runs a unary RPC through `call`: sends `request` and returns the one response message, decoded by `decode`
+    /// (INTERNAL when the server sends none or more than one).
+    public func unary<Response>(
+        method: MethodDescriptor, options: CallOptions, request: [UInt8], decode: ([UInt8]) throws -> Response
+    ) async throws -> Response {
         try await call(method: method, options: options, requests: { try await $0.write(request) }) { responses in
-            try await MessageStreams.single(responses, method: method, role: "response", violation: .internal)
+            try decode(try await MessageStreams.single(responses, method: method, role: "response", violation: .internal))
         }
     }
 }

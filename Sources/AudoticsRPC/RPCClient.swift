@@ -15,8 +15,10 @@ public struct RPCClient: Sendable {
         request: Request, method: MethodDescriptor, options: CallOptions
     ) async throws -> Response {
         let options = try RPCDeadline.apply(to: options)
-        let bytes = try await transport.unary(method: method, options: options, request: request.serializedBytes())
-        return try Self.decode(bytes, Response.self, options: DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes))
+        let limits = DecodingOptions(maxMessageBytes: options.maxResponseMessageBytes)
+        return try await transport.unary(method: method, options: options, request: request.serializedBytes()) {
+            try Self.decode($0, Response.self, options: limits)
+        }
     }
 
     /// Streams requests and returns the one response.

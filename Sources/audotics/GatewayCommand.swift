@@ -118,6 +118,7 @@ struct GatewayCommand: AsyncParsableCommand {
             }
         }
         guard addressBurst > 0, userBurst > 0, addressRate > 0, userRate > 0 else { throw ValidationError("rate limits must be positive") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1...256") }
         guard maxBodyBytes > 0, defaultTimeout > 0, maxTimeout >= defaultTimeout else {
             throw ValidationError("--max-body-bytes must be positive and --max-timeout at least --default-timeout")
         }
@@ -188,6 +189,8 @@ struct GatewayCommand: AsyncParsableCommand {
                 settings: AccessTokenSettings(issuer: "audotics", audience: "audotics-api"))
             // A verified token's user; anything else falls back to the token's hash.
             limits.userKey = { token in try? verifier.verify(token).subject }
+        } else if redis != nil {
+            logger.warning("no token keys found: per-user rate limits count each token apart (give --keys to key them by user)")
         }
 
         var configuration = GatewayConfiguration()
@@ -195,17 +198,21 @@ struct GatewayCommand: AsyncParsableCommand {
         configuration.defaultTimeout = .milliseconds(Int64(defaultTimeout * 1000))
         configuration.maxTimeout = .milliseconds(Int64(maxTimeout * 1000))
         configuration.corsAllowedOrigins = corsOrigin
-        let healthClients = addresses.mapValues { HealthClient(transport: channels[$0]!) }
+        // Ready when every service answers SERVING on the channel of every event loop (a loop whose connection
+        // is still backing off would fail its requests).
+        let healthClients = addresses.mapValues { address in channels[address]!.channels.map { HealthClient(transport: $0) } }
         let builtIns = BuiltInEndpoints(
             readiness: {
                 await withTaskGroup(of: (String, Bool).self) { group in
-                    for (service, client) in healthClients {
-                        group.addTask {
-                            let response = try? await client.check(.with { $0.service = service }, options: CallOptions(timeout: .seconds(2)))
-                            return (service, response?.status == .serving)
+                    for (service, clients) in healthClients {
+                        for client in clients {
+                            group.addTask {
+                                let response = try? await client.check(.with { $0.service = service }, options: CallOptions(timeout: .seconds(2)))
+                                return (service, response?.status == .serving)
+                            }
                         }
                     }
-                    return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+                    return await group.reduce(into: [:]) { $0[$1.0] = ($0[$1.0] ?? true) && $1.1 }
                 }
             },
             openAPIDocument: BuiltInEndpoints.restrictedOpenAPIDocument(Array(OpenAPIDocument.json.utf8), servingOnly: services.map(\.name)),

@@ -7,7 +7,9 @@ import AudoticsRPC
 import AudoticsRedisClient
 import AudoticsTLS
 import AudoticsTestSupport
+import AudoticsTransport
 import Foundation
+import NIOPosix
 import Testing
 
 /// The JSON edge as clients see it: the gateway's HTTP server over TLS (ALPN h2 and http/1.1) in front of the real
@@ -20,10 +22,16 @@ struct GatewayHTTPTests {
         [UserService.name, MusicService.name, PlaylistService.name].contains($0.name)
     }
 
-    /// A gateway over TLS on a free port, as `audotics gateway` builds it.
-    static func startGateway(_ platform: PlatformHarness, rateLimits: GatewayRateLimits) async throws -> (HTTPServer, Int) {
-        let backends = Dictionary(uniqueKeysWithValues: services.map { ($0.name, platform.channel as any ClientTransport) })
-        let health = HealthClient(transport: platform.channel)
+    /// A gateway over TLS on a free port, as `audotics gateway` builds it: two event loops shared by the HTTP
+    /// connections and the service channels (one per loop, `EventLoopAffineChannel`).
+    static func startGateway(_ platform: PlatformHarness, rateLimits: GatewayRateLimits) async throws -> RunningGateway {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let clientTLS = try ReloadableTLSContext(configuration: .client(trustRootsFile: platform.certificates.caFile))
+        let channel = EventLoopAffineChannel(
+            endpoints: [GRPCEndpoint(host: "127.0.0.1", port: platform.server.port)],
+            configuration: GRPCChannelConfiguration(security: .tls(context: clientTLS, serverHostname: "localhost")), group: group)
+        let backends = Dictionary(uniqueKeysWithValues: services.map { ($0.name, channel as any ClientTransport) })
+        let health = HealthClient(transport: channel)
         let names = services.map(\.name)
         var configuration = GatewayConfiguration()
         configuration.corsAllowedOrigins = [corsOrigin]
@@ -44,8 +52,24 @@ struct GatewayHTTPTests {
             staticFiles: webApp)
         let tls = try ReloadableTLSContext(configuration: HTTPServerConfiguration.tlsConfiguration(
             certificateChainFile: platform.certificates.serverCertificateFile, privateKeyFile: platform.certificates.serverKeyFile))
-        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 0, tls: tls, threads: 1), handler: gateway)
-        return (server, try await server.start())
+        var serverConfiguration = HTTPServerConfiguration(port: 0, tls: tls)
+        serverConfiguration.eventLoopGroup = group
+        let server = HTTPServer(configuration: serverConfiguration, handler: gateway)
+        return RunningGateway(server: server, port: try await server.start(), channel: channel, group: group)
+    }
+
+    /// A started gateway and what it runs on.
+    struct RunningGateway {
+        let server: HTTPServer
+        let port: Int
+        let channel: EventLoopAffineChannel
+        let group: MultiThreadedEventLoopGroup
+
+        func stop() async {
+            await server.stop(gracePeriod: .seconds(1))
+            await channel.close()
+            try? await group.shutdownGracefully()
+        }
     }
 
     /// Rate limits keyed by verified user, in this run's Redis namespace.
@@ -61,8 +85,9 @@ struct GatewayHTTPTests {
     @Test("httpx calls every route over HTTP/1.1 and HTTP/2, with bad input, headers and rate limits")
     func httpx() async throws {
         guard let platform = try await PlatformHarness.start() else { return }
-        let (server, port) = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw", burst: 10_000, perSecond: 1_000))
-        let (limited, limitedPort) = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw-tight", burst: 5, perSecond: 0.1))
+        let gateway = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw", burst: 10_000, perSecond: 1_000))
+        let limited = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw-tight", burst: 5, perSecond: 0.1))
+        let (port, limitedPort) = (gateway.port, limited.port)
         let track = platform.catalog.tracks[77]
         let arguments = [
             "gateway_client.py", "--url", "https://localhost:\(port)", "--limited-url", "https://localhost:\(limitedPort)",
@@ -70,8 +95,8 @@ struct GatewayHTTPTests {
             "--cors-origin", Self.corsOrigin,
         ]
         let output = try await Task.detached { try PythonPeer.run(arguments) }.value
-        await server.stop(gracePeriod: .seconds(1))
-        await limited.stop(gracePeriod: .seconds(1))
+        await gateway.stop()
+        await limited.stop()
         await platform.stop()
         #expect(output.status == 0, "\(output.text)")
         #expect(output.text.contains(" passed, 0 failed"), "\(output.text)")
@@ -80,12 +105,13 @@ struct GatewayHTTPTests {
     @Test("schemathesis finds no server error and no response outside the OpenAPI document")
     func schemathesis() async throws {
         guard let platform = try await PlatformHarness.start() else { return }
-        let (server, port) = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw-st", burst: 100_000, perSecond: 10_000))
+        let gateway = try await Self.startGateway(platform, rateLimits: Self.limits(platform, name: "gw-st", burst: 100_000, perSecond: 10_000))
+        let port = gateway.port
         let arguments = [
             "gateway_schemathesis.py", "--url", "https://localhost:\(port)", "--tls-ca", platform.certificates.caFile,
         ]
         let output = try await Task.detached { try PythonPeer.run(arguments) }.value
-        await server.stop(gracePeriod: .seconds(1))
+        await gateway.stop()
         await platform.stop()
         #expect(output.status == 0, "\(output.text)")
         #expect(output.text.contains("test cases, no failure"), "\(output.text)")

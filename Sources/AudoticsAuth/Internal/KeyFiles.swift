@@ -49,6 +49,18 @@ enum KeyFiles {
         }
     }
 
+    /// Creates `path` with `contents` unless it exists, atomically: the file is written in full under a private
+    /// name and then hard-linked into place, so a concurrent reader never sees it half written, and of several
+    /// processes creating it at once exactly one wins (the others return false and read the winner's).
+    static func createIfAbsent(_ path: String, contents: String) throws(AuthError) -> Bool {
+        let temporary = path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        try writeNew(temporary, contents: contents)
+        defer { unlink(temporary) }
+        if link(temporary, path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw AuthError(code: .keyLoadFailed, message: "cannot create the key file \(path) (errno \(errno))")
+    }
+
     /// Replaces `path` atomically: writes `path.new` (mode 0600) and renames it over `path`.
     static func replace(_ path: String, contents: String) throws(AuthError) {
         let temporary = path + ".new"

@@ -23,8 +23,9 @@ extension SigningKeySet {
     public static func loadOrCreateDevelopmentKeys(in folder: String) throws(AuthError) -> SigningKeySet {
         let currentPath = folder + "/" + developmentCurrentKeyFile
         if !FileManager.default.fileExists(atPath: currentPath) {
+            // Several processes may start on an empty folder at once (tools/up): one key wins, all load it.
             try KeyFiles.createFolder(folder)
-            try KeyFiles.writeNew(currentPath, contents: SigningKey.generate().privateKeyPEM())
+            _ = try KeyFiles.createIfAbsent(currentPath, contents: SigningKey.generate().privateKeyPEM())
         }
         return try load(currentKeyFile: currentPath, retiredKeyFiles: KeyFiles.pemFiles(in: folder + "/" + developmentRetiredFolder))
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The gateway's own endpoints: `/healthz` (alive), `/readyz` (every backend serving), `/openapi.json`, and
 /// optionally `/metrics`.
 public struct BuiltInEndpoints: Sendable {
@@ -76,11 +78,41 @@ actor ReadinessCache {
         if let last, last.at.duration(to: .now) < maxAge { return last.report }
         if let inFlight { return await inFlight.value }
         let check = self.check
-        let task = Task { await check() }
+        let limit = maxAge * 5 + .seconds(2)
+        // A check that does not answer in time counts as not ready, and never holds later probes (even one that
+        // ignores cancellation: whichever of the check and the timer comes first answers).
+        let task = Task { () -> [String: Bool] in
+            await withCheckedContinuation { (continuation: CheckedContinuation<[String: Bool], Never>) in
+                let once = Once()
+                let checking = Task {
+                    let report = await check()
+                    if once.claim() { continuation.resume(returning: report) }
+                }
+                Task {
+                    try? await Task.sleep(for: limit)
+                    if once.claim() {
+                        checking.cancel()
+                        continuation.resume(returning: ["readiness check timed out": false])
+                    }
+                }
+            }
+        }
         inFlight = task
         let report = await task.value
         last = (.now, report)
         inFlight = nil
         return report
+    }
+}
+
+/// True for the first caller only.
+final class Once: Sendable {
+    private let done = Mutex(false)
+
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
     }
 }

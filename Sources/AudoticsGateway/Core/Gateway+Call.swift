@@ -11,7 +11,7 @@ extension Gateway {
         let options = CallOptions(
             timeout: try timeout(of: request), metadata: forwardedMetadata(request, requestID: requestID),
             maxResponseMessageBytes: configuration.maxResponseBytes)
-        let responseBytes = try await backend.unary(method: match.method.descriptor, options: options, request: message)
+        let responseBytes = try await backend.unary(method: match.method.descriptor, options: options, request: message) { $0 }
         let json: [UInt8]
         do {
             json = try ProtoJSON.encode(responseBytes, descriptor: match.method.responseType._protobufCDescriptor, registry: registry)

@@ -22,7 +22,7 @@ extension Gateway {
         finish(&decorated, for: gatewayRequest, requestID: requestID)
         metrics.record(
             method: Self.knownMethods.contains(gatewayRequest.method) ? gatewayRequest.method : "other", route: "server",
-            status: decorated.status, elapsed: .zero)
+            status: decorated.status, elapsed: nil)
         logger.info("\(gatewayRequest.method) \(Self.pathForLog(gatewayRequest.target)) \(decorated.status)", metadata: [
             "request_id": "\(requestID)", "peer": "\(gatewayRequest.remoteAddress)", "refused_by": "server",
         ])

@@ -58,7 +58,7 @@ extension Gateway {
 
     /// The methods a path takes (sorted): its routes', GET and HEAD for a built-in endpoint; empty for none.
     func allowedMethods(path: Substring) -> [String] {
-        if builtIns.serves(path) { return ["GET", "HEAD"] }
+        if builtIns.serves(path) || staticFiles?.response(method: "HEAD", path: path, ifNoneMatch: nil) != nil { return ["GET", "HEAD"] }
         switch routes.route(method: "OPTIONS", path: String(path)) {
         case .methodNotAllowed(let allowed): return allowed
         case .matched, .notFound, .undecodablePath: return []

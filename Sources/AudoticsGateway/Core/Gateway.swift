@@ -132,8 +132,9 @@ public final class Gateway: Sendable {
     /// An absolute-form target (`http://host/path?q`, RFC 9112 §3.2.2) counts by its path and query.
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
         var rest = Substring(target)
-        if !rest.hasPrefix("/"), let scheme = rest.range(of: "://") {
-            let afterAuthority = rest[scheme.upperBound...]
+        let lowered = target.prefix(8).lowercased()
+        if let schemeLength = lowered.hasPrefix("https://") ? 8 : lowered.hasPrefix("http://") ? 7 : nil {
+            let afterAuthority = rest.dropFirst(schemeLength)
             rest = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? "/"
             if rest.hasPrefix("?") { rest = Substring("/" + rest) }
         }

@@ -41,13 +41,18 @@ public final class EventLoopAffineChannel: ClientTransport {
         try await channel.call(method: method, options: options, requests: requests, onResponse: onResponse)
     }
 
-    public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
-        try await channel.unary(method: method, options: options, request: request)
+    public func unary<Response>(
+        method: MethodDescriptor, options: CallOptions, request: [UInt8], decode: ([UInt8]) throws -> Response
+    ) async throws -> Response {
+        try await channel.unary(method: method, options: options, request: request, decode: decode)
     }
 
     /// Closes every channel (see `GRPCChannel.close(gracePeriod:)`).
     public func close(gracePeriod: Duration? = nil) async {
-        for channel in channels { await channel.close(gracePeriod: gracePeriod) }
+        // All at once: each drains within the grace period, and none keeps taking calls while another drains.
+        await withTaskGroup(of: Void.self) { group in
+            for channel in channels { group.addTask { await channel.close(gracePeriod: gracePeriod) } }
+        }
     }
 }
 

@@ -83,7 +83,9 @@ public final class GRPCChannel: ClientTransport {
 
     /// A unary call without the streaming machinery: the stream opens with the request and half-closes in one
     /// event-loop turn (one write for headers and message), and the one response is read, with no child task.
-    public func unary(method: MethodDescriptor, options: CallOptions, request: [UInt8]) async throws -> [UInt8] {
+    public func unary<Response>(
+        method: MethodDescriptor, options: CallOptions, request: [UInt8], decode: ([UInt8]) throws -> Response
+    ) async throws -> Response {
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
         let call = try await open(method: method, options: options, deadline: deadline, onlyRequest: request)
         return try await withTaskExecutorPreference(call.executor) {
@@ -96,7 +98,7 @@ public final class GRPCChannel: ClientTransport {
                     call.cancel(error)
                     throw error
                 }
-                return first
+                return try decode(first)
             } onCancel: {
                 call.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
             }

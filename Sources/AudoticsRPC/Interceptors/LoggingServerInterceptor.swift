@@ -38,12 +38,15 @@ public struct LoggingServerInterceptor: ServerInterceptor {
     }
 
     private func log(_ context: ServerContext, code: StatusCode, started: ContinuousClock.Instant, message: String?) {
+        let level: Logger.Level = code == .ok ? .info : (code == .internal || code == .unknown ? .error : .notice)
+        // Nothing is formatted for a line the logger would drop.
+        guard logger.logLevel <= level else { return }
         let elapsed = ContinuousClock.now - started
         var metadata: Logger.Metadata = [
             "rpc.method": "\(context.method)", "rpc.peer": "\(context.peer)", "rpc.status": "\(code)",
             "rpc.duration_us": "\(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)",
         ]
         if let message { metadata["rpc.message"] = "\(message)" }
-        logger.log(level: code == .ok ? .info : (code == .internal || code == .unknown ? .error : .notice), "rpc finished", metadata: metadata)
+        logger.log(level: level, "rpc finished", metadata: metadata)
     }
 }

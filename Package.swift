@@ -188,7 +188,7 @@ let package = Package(
             name: "AudoticsGateway",
             dependencies: [
                 "AudoticsRPC", "AudoticsProtobuf", "AudoticsJSON", "AudoticsWellKnownTypes", "AudoticsRedisClient", "AudoticsTLS",
-                "AudoticsHTTPServer", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                "AudoticsHTTPServer", "AudoticsHealthAPI", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),

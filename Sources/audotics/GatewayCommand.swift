@@ -3,7 +3,6 @@ import AudoticsAPI
 import AudoticsAuth
 import AudoticsGateway
 import AudoticsHTTPServer
-import AudoticsHealthAPI
 import AudoticsRPC
 import AudoticsRedisClient
 import AudoticsTLS
@@ -200,21 +199,8 @@ struct GatewayCommand: AsyncParsableCommand {
         configuration.corsAllowedOrigins = corsOrigin
         // Ready when every service answers SERVING on the channel of every event loop (a loop whose connection
         // is still backing off would fail its requests).
-        let healthClients = addresses.mapValues { address in channels[address]!.channels.map { HealthClient(transport: $0) } }
         let builtIns = BuiltInEndpoints(
-            readiness: {
-                await withTaskGroup(of: (String, Bool).self) { group in
-                    for (service, clients) in healthClients {
-                        for client in clients {
-                            group.addTask {
-                                let response = try? await client.check(.with { $0.service = service }, options: CallOptions(timeout: .seconds(2)))
-                                return (service, response?.status == .serving)
-                            }
-                        }
-                    }
-                    return await group.reduce(into: [:]) { $0[$1.0] = ($0[$1.0] ?? true) && $1.1 }
-                }
-            },
+            readiness: BuiltInEndpoints.healthReadiness(addresses.mapValues { channels[$0]!.channels }),
             openAPIDocument: BuiltInEndpoints.restrictedOpenAPIDocument(Array(OpenAPIDocument.json.utf8), servingOnly: services.map(\.name)),
             metrics: metrics ? { @Sendable in registry.emitToString() } : nil)
         let gateway = try Gateway(

@@ -143,7 +143,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         // Metrics first, so that everything created later reports to Prometheus.
         let metricsEndpoint = metricsPort.map { _ in MetricsEndpoint() }
-        if let metricsEndpoint { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsEndpoint.registry)) }
+        let metricsFactory = metricsEndpoint.map { PrometheusMetricsFactory(registry: $0.registry) }
+        if let metricsFactory { MetricsSystem.bootstrap(metricsFactory) }
 
         // PlaylistService asks MusicService about tracks: over the fabric when music runs elsewhere.
         var musicChannel: GRPCChannel?
@@ -157,7 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var dependencies = PlatformServices.Dependencies(
             pool: pool, redis: redis, signingKeys: signingKeys, tokenSettings: settings, musicTransport: musicChannel,
-            metrics: metricsEndpoint.map { PrometheusMetricsFactory(registry: $0.registry) })
+            metrics: metricsFactory)
         dependencies.trustedProxies = Set(trustedProxy)
         let (router, health) = PlatformServices.makeRouter(
             services: chosenServices,

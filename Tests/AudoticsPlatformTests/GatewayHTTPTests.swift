@@ -2,7 +2,6 @@ import AudoticsAPI
 import AudoticsAuth
 import AudoticsGateway
 import AudoticsHTTPServer
-import AudoticsHealthAPI
 import AudoticsRPC
 import AudoticsRedisClient
 import AudoticsTLS
@@ -31,19 +30,11 @@ struct GatewayHTTPTests {
             endpoints: [GRPCEndpoint(host: "127.0.0.1", port: platform.server.port)],
             configuration: GRPCChannelConfiguration(security: .tls(context: clientTLS, serverHostname: "localhost")), group: group)
         let backends = Dictionary(uniqueKeysWithValues: services.map { ($0.name, channel as any ClientTransport) })
-        let health = HealthClient(transport: channel)
         let names = services.map(\.name)
         var configuration = GatewayConfiguration()
         configuration.corsAllowedOrigins = [corsOrigin]
         let builtIns = BuiltInEndpoints(
-            readiness: {
-                var ready: [String: Bool] = [:]
-                for name in names {
-                    let response = try? await health.check(.with { $0.service = name }, options: CallOptions(timeout: .seconds(2)))
-                    ready[name] = response?.status == .serving
-                }
-                return ready
-            },
+            readiness: BuiltInEndpoints.healthReadiness(Dictionary(uniqueKeysWithValues: names.map { ($0, channel.channels as [any ClientTransport]) })),
             openAPIDocument: BuiltInEndpoints.restrictedOpenAPIDocument(Array(OpenAPIDocument.json.utf8), servingOnly: names))
         // The web app the repository ships (web/), as tools/up serves it.
         let webApp = try StaticFiles(folder: PythonPeer.repository.appendingPathComponent("web").path)

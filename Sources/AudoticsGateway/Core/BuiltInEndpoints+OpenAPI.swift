@@ -10,6 +10,7 @@ extension BuiltInEndpoints {
         guard var root = (try? JSONSerialization.jsonObject(with: Data(document))) as? [String: Any],
             let paths = root["paths"] as? [String: Any]
         else { return document }
+        let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
         var filtered: [String: Any] = [:]
         for (path, item) in paths {
             guard var operations = item as? [String: Any] else { continue }
@@ -17,7 +18,6 @@ extension BuiltInEndpoints {
                 guard let tags = (operation as? [String: Any])?["tags"] as? [String] else { continue }  // "parameters" and the like
                 if !tags.contains(where: kept.contains) { operations[method] = nil }
             }
-            let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
             if operations.keys.contains(where: methods.contains) { filtered[path] = operations }
         }
         root["paths"] = filtered

@@ -20,9 +20,7 @@ extension Gateway {
         let requestID = RequestID.make(from: gatewayRequest.header("x-request-id"))
         var decorated = GatewayResponse(status: response.status, headers: response.headers, body: response.body)
         finish(&decorated, for: gatewayRequest, requestID: requestID)
-        metrics.record(
-            method: Self.knownMethods.contains(gatewayRequest.method) ? gatewayRequest.method : "other", route: "server",
-            status: decorated.status, elapsed: nil)
+        metrics.record(method: gatewayRequest.method, route: "server", status: decorated.status, elapsed: nil)
         logger.info("\(gatewayRequest.method) \(Self.pathForLog(gatewayRequest.target)) \(decorated.status)", metadata: [
             "request_id": "\(requestID)", "peer": "\(gatewayRequest.remoteAddress)", "refused_by": "server",
         ])

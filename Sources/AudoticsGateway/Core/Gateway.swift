@@ -67,16 +67,13 @@ public final class Gateway: Sendable {
         }
         finish(&response, for: request, requestID: requestID)
         let elapsed = started.duration(to: .now)
-        metrics.record(method: Self.knownMethods.contains(request.method) ? request.method : "other", route: routeLabel, status: response.status, elapsed: elapsed)
+        metrics.record(method: request.method, route: routeLabel, status: response.status, elapsed: elapsed)
         logger.info("\(request.method) \(Self.pathForLog(request.target)) \(response.status)", metadata: [
             "request_id": "\(requestID)", "peer": "\(request.remoteAddress)",
             "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
         ])
         return response
     }
-
-    /// The HTTP methods a metric label names; any other is "other" (a client cannot mint series).
-    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     private func respond(to request: GatewayRequest, requestID: String, label: inout String) async throws -> GatewayResponse {
         let (path, query) = Self.split(request.target)
@@ -132,14 +129,19 @@ public final class Gateway: Sendable {
     /// An absolute-form target (`http://host/path?q`, RFC 9112 §3.2.2) counts by its path and query.
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
         var rest = Substring(target)
-        let lowered = target.prefix(8).lowercased()
-        if let schemeLength = lowered.hasPrefix("https://") ? 8 : lowered.hasPrefix("http://") ? 7 : nil {
+        if !rest.hasPrefix("/"), let schemeLength = Self.absoluteFormSchemeLength(rest) {
             let afterAuthority = rest.dropFirst(schemeLength)
             rest = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? "/"
             if rest.hasPrefix("?") { rest = Substring("/" + rest) }
         }
         guard let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (rest, nil) }
         return (rest[..<mark], rest[rest.index(after: mark)...])
+    }
+
+    /// The length of an `http://` or `https://` prefix (any case), or nil.
+    static func absoluteFormSchemeLength(_ target: Substring) -> Int? {
+        let lowered = target.prefix(8).lowercased()
+        return lowered.hasPrefix("https://") ? 8 : lowered.hasPrefix("http://") ? 7 : nil
     }
 
     /// The target without its query (which may carry secrets), shortened, for logs and messages.

@@ -72,8 +72,8 @@ public struct RouteTable: Sendable {
         var best: (entry: Entry, values: [(fieldPath: [String], value: String)])?
         var allowed: Set<String> = []
         var undecodable: [String]?
-        let rawSegments = PathTemplate.rawSegments(of: path) ?? []
-        for entry in entries where !rawSegments.isEmpty {
+        let rawSegments = PathTemplate.rawSegments(of: path) ?? []  // none: not a path, so no template fits
+        for entry in rawSegments.isEmpty ? [] : entries {
             guard let result = entry.template.matchResult(rawSegments: rawSegments) else { continue }
             guard entry.httpMethod == lookup else {
                 allowed.insert(entry.httpMethod)

@@ -13,7 +13,8 @@ public final class EventLoopAffineChannel: ClientTransport {
     /// The channels, one per loop, in the group's order.
     public let channels: [GRPCChannel]
     private let byLoop: [ObjectIdentifier: GRPCChannel]
-    private let next = ManagedAtomicCounter()
+    /// Spreads calls made off the loops (relaxed: only the spread matters).
+    private let next = Atomic<Int>(0)
 
     /// One channel per loop of `group`, all to `endpoints` with `configuration`.
     public init(endpoints: [GRPCEndpoint], configuration: GRPCChannelConfiguration, group: any EventLoopGroup) {
@@ -31,7 +32,7 @@ public final class EventLoopAffineChannel: ClientTransport {
     /// The current thread's loop's channel, else the next in turn.
     var channel: GRPCChannel {
         if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let channel = byLoop[ObjectIdentifier(loop)] { return channel }
-        return channels[next.increment() % channels.count]
+        return channels[(next.add(1, ordering: .relaxed).newValue & Int.max) % channels.count]
     }
 
     public func call<Result>(
@@ -53,14 +54,5 @@ public final class EventLoopAffineChannel: ClientTransport {
         await withTaskGroup(of: Void.self) { group in
             for channel in channels { group.addTask { await channel.close(gracePeriod: gracePeriod) } }
         }
-    }
-}
-
-/// A wrapping counter for spreading calls (relaxed: only the spread matters).
-final class ManagedAtomicCounter: Sendable {
-    private let value = Atomic<Int>(0)
-
-    func increment() -> Int {
-        value.add(1, ordering: .relaxed).newValue & Int.max
     }
 }

@@ -117,6 +117,53 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("statements waiting for a connection go to the server together, each with its own result, error and timeout")
+    func batchedStatements() async throws {
+        try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in
+            let before = pool.statistics.statementsBatched
+            // The one connection is busy while 60 statements queue up behind it.
+            let holder = Task { try await pool.withConnection { try await $0.query("SELECT pg_sleep(0.5)") } }
+            try await Task.sleep(for: .milliseconds(100))
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for task in 0..<60 {
+                    // Three deadlines (none, 20 s, 40 s): statements are grouped by the statement_timeout they need.
+                    let deadline: ContinuousClock.Instant? = switch task % 3 {
+                    case 0: nil
+                    case 1: started + .seconds(20)
+                    default: started + .seconds(40)
+                    }
+                    group.addTask {
+                        if task % 7 == 3 {
+                            // A failing statement in the middle of a batch fails alone (22012, division by zero).
+                            let error = await #expect(throws: PostgresError.self) {
+                                try await pool.query("SELECT 1 / (\(task) - \(task)) AS never", deadline: deadline)
+                            }
+                            #expect(error?.code == SQLState(rawValue: "22012"))
+                        } else {
+                            let rows = try await pool.query(
+                                "SELECT \(task) + 1000 AS answer, current_setting('statement_timeout') AS timeout",
+                                deadline: deadline)
+                            #expect(try rows.first?.decode(Int.self, column: "answer") == task + 1000)
+                            let timeout = try rows.first?.decode(String.self, column: "timeout") ?? ""
+                            // nil: the server's default (0); otherwise the time left, in seconds or milliseconds.
+                            if deadline == nil {
+                                #expect(timeout == "0")
+                            } else {
+                                #expect(timeout != "0", "statement \(task) ran without its timeout")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            _ = try await holder.value
+            #expect(pool.statistics.statementsBatched - before > 0, "no statement was sent in a batch")
+            #expect(pool.statistics.leased == 0)
+            #expect(try await pool.query("SELECT 1 AS one").first?.decode(Int.self, column: "one") == 1)
+        }
+    }
+
     @Test("a statement past its deadline fails with 57014, and later statements run without that timeout")
     func statementTimeout() async throws {
         try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in

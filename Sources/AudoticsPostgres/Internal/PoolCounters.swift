@@ -1,10 +1,12 @@
 import Synchronization
 
-/// Connection open/close counts, updated by worker threads and read by `PostgresPool.statistics`.
+/// Connection open/close counts and batched statements, updated by worker threads and read by
+/// `PostgresPool.statistics`.
 final class PoolCounters: Sendable {
-    private let counts = Mutex<(opened: Int, closed: Int)>((0, 0))
+    private let counts = Mutex<(opened: Int, closed: Int, batched: Int)>((0, 0, 0))
 
     func connectionOpened() { counts.withLock { $0.opened += 1 } }
     func connectionClosed() { counts.withLock { $0.closed += 1 } }
-    var snapshot: (opened: Int, closed: Int) { counts.withLock { $0 } }
+    func statementsBatched(_ count: Int) { counts.withLock { $0.batched += count } }
+    var snapshot: (opened: Int, closed: Int, batched: Int) { counts.withLock { $0 } }
 }

@@ -96,3 +96,104 @@ extension PostgresSession {
             message: "\(what): \(PostgresConnection.libpqMessage(handle))")
     }
 }
+
+extension PostgresSession {
+    /// Runs independent statements in one round trip: libpq's pipeline mode with a sync after each statement, so
+    /// each runs in its own implicit transaction and gets its own result or error (a failure affects no other).
+    /// Statements never prepared on this connection are prepared first, a round trip each.
+    func executeEach(_ queries: [PostgresQuery]) -> [Result<PostgresRows, PostgresError>] {
+        var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: queries.count)
+        var sending: [(index: Int, name: String)] = []
+        sending.reserveCapacity(queries.count)
+        for (index, query) in queries.enumerated() {
+            do throws(PostgresError) {
+                sending.append((index, try preparedName(for: query)))
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        guard !sending.isEmpty else { return results.map { $0 ?? .failure(Self.noResult) } }
+
+        var sendFailure: PostgresError?
+        if PQenterPipelineMode(handle) != 1 {
+            sendFailure = libpqFailure("cannot enter pipeline mode")
+        } else {
+            // Non-blocking while sending, as in `pipeline(_:)`.
+            PQsetnonblocking(handle, 1)
+            for (index, name) in sending {
+                let sent = queries[index].bindings.withParameterArrays { count, values, lengths, formats in
+                    PQsendQueryPrepared(handle, name, count, values, lengths, formats, 1)
+                }
+                if sent != 1 || PQpipelineSync(handle) != 1 {
+                    sendFailure = libpqFailure("cannot queue a pipelined statement")
+                    break
+                }
+            }
+            if sendFailure == nil { sendFailure = flushReadingAlong() }
+            PQsetnonblocking(handle, 0)
+        }
+        if let sendFailure {
+            poison()
+            for (index, _) in sending { results[index] = .failure(sendFailure) }
+            return results.map { $0 ?? .failure(Self.noResult) }
+        }
+        for (index, _) in sending {
+            results[index] = Result { () throws(PostgresError) -> PostgresRows in try nextQueryResult() }
+            // This statement's sync.
+            if let sync = PQgetResult(handle) { PQclear(sync) }
+        }
+        PQexitPipelineMode(handle)
+        lastUsed = .now
+        return results.map { $0 ?? .failure(Self.noResult) }
+    }
+
+    /// What a statement without a result would get (never: every statement is given one).
+    static let noResult = PostgresError(code: .protocolViolation, message: "the statement got no result")
+
+    /// Whether the `statement_timeout` in force can stand for a statement with `deadline` (no `SET` needed).
+    func timeoutStands(for deadline: ContinuousClock.Instant?) -> Bool {
+        guard let deadline else { return timeoutMilliseconds == nil }
+        guard let current = timeoutMilliseconds, let left = try? Self.milliseconds(until: deadline) else { return false }
+        return Self.timeout(current, fits: left)
+    }
+}
+
+extension WorkerContext {
+    /// Runs independent statements, each outside any transaction with `statement_timeout` from its deadline,
+    /// and returns one result per statement, in order. The timeout of the first statement not yet run is put in
+    /// force, and every remaining statement it fits goes to the server with it (`executeEach`): one round trip
+    /// for the group. Statements of a group run in their order in the batch.
+    func runStatements(_ statements: [(query: PostgresQuery, deadline: ContinuousClock.Instant?)]) -> [Result<PostgresRows, PostgresError>] {
+        let session: PostgresSession
+        do throws(PostgresError) {
+            session = try readySession(inTransaction: false)
+        } catch {
+            return statements.map { _ in .failure(error) }
+        }
+        var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: statements.count)
+        var pending = Array(statements.indices)
+        while let head = pending.first {
+            do throws(PostgresError) {
+                try session.applyTimeout(statements[head].deadline)
+            } catch {
+                results[head] = .failure(error)
+                pending.removeFirst()
+                continue
+            }
+            var group = [head]
+            var rest: [Int] = []
+            for index in pending.dropFirst() {
+                if session.timeoutStands(for: statements[index].deadline) { group.append(index) } else { rest.append(index) }
+            }
+            pending = rest
+            if group.count == 1 {
+                let query = statements[head].query
+                results[head] = Result { () throws(PostgresError) -> PostgresRows in try session.execute(query) }
+            } else {
+                for (index, result) in zip(group, session.executeEach(group.map { statements[$0].query })) { results[index] = result }
+                counters.statementsBatched(group.count)
+            }
+        }
+        return results.map { $0 ?? .failure(PostgresSession.noResult) }
+    }
+}

@@ -11,6 +11,8 @@ import Synchronization
 final class QueryCanceller: Sendable {
     /// libpq's cancel object, as an address (`OpaquePointer` is not `Sendable`); used only under `lock`.
     private let cancel = Mutex<UInt?>(nil)
+    /// The statement the worker runs now, when it names one (`statementStarted`).
+    private let statement = Mutex<ObjectIdentifier?>(nil)
 
     init() {}
 
@@ -32,9 +34,16 @@ final class QueryCanceller: Sendable {
         }
     }
 
-    /// Asks the server, from a new thread, to cancel the running statement; it fails with `57014`.
-    func cancelRunningStatement() {
+    /// Records which statement the worker runs from now (nil: none it names).
+    func statementStarted(_ identifier: ObjectIdentifier?) {
+        statement.withLock { $0 = identifier }
+    }
+
+    /// Asks the server, from a new thread, to cancel the running statement; it fails with `57014`. With
+    /// `only`, nothing is sent unless that statement is still the one running when the request goes out.
+    func cancelRunningStatement(only identifier: ObjectIdentifier? = nil) {
         Thread.detachNewThread { [self] in
+            if let identifier, statement.withLock({ $0 }) != identifier { return }
             cancel.withLock { state in
                 guard let state, let object = Self.pointer(state) else { return }
                 var buffer = [CChar](repeating: 0, count: 256)

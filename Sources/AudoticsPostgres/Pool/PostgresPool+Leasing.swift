@@ -19,16 +19,10 @@ extension PostgresPool {
             worker.queue.setLease(id)
             return (worker, id)
         }
-        let limit = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
-        let waitUntil = deadline.map { min($0, limit) } ?? limit
-        let id = state.withLock { state in
-            state.nextID += 1
-            state.starting.insert(state.nextID)
-            return state.nextID
-        }
+        let (id, waitUntil) = registerRequest(deadline: deadline)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<PostgresWorker, PostgresError>, Never>) in
-                startLease(id: id, waitUntil: waitUntil, continuation: continuation)
+                startLease(id: id, waitUntil: waitUntil) { continuation.resume(returning: $0) }
             }
         } onCancel: {
             abandon(waiter: id, error: PostgresError(code: .queryCanceled, message: "cancelled while waiting for a pooled connection"))
@@ -38,9 +32,23 @@ extension PostgresPool {
         return (worker, id)
     }
 
-    private func startLease(
-        id: UInt64, waitUntil: ContinuousClock.Instant,
-        continuation: CheckedContinuation<Result<PostgresWorker, PostgresError>, Never>
+    /// A new request's ID, entered in `state.starting`, and how long it may wait for a worker: until the earlier
+    /// of `deadline` and `acquireTimeout` from now.
+    func registerRequest(deadline: ContinuousClock.Instant?) -> (id: UInt64, waitUntil: ContinuousClock.Instant) {
+        let limit = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
+        let id = state.withLock { state in
+            state.nextID += 1
+            state.starting.insert(state.nextID)
+            return state.nextID
+        }
+        return (id, deadline.map { min($0, limit) } ?? limit)
+    }
+
+    /// Leases a worker to the request `id` (already in `state.starting`): now if one is free, else when one is
+    /// released to it; `deliver` gets the worker or the failure, exactly once.
+    func startLease(
+        id: UInt64, waitUntil: ContinuousClock.Instant, statement: StatementJob? = nil,
+        deliver: @escaping @Sendable (Result<PostgresWorker, PostgresError>) -> Void
     ) {
         let outcome: Result<PostgresWorker, PostgresError>? = state.withLock { state in
             state.starting.remove(id)
@@ -55,12 +63,12 @@ extension PostgresPool {
             case .fail:
                 return .failure(Self.shutDownError)
             case .wait:
-                state.waiters[id] = Waiter(continuation: continuation, waitUntil: waitUntil)
+                state.waiters[id] = Waiter(deliver: deliver, statement: statement, waitUntil: waitUntil)
                 if state.timerWakesAt.map({ waitUntil < $0 }) ?? true { startTimer(at: waitUntil, in: &state) }
                 return nil
             }
         }
-        if let outcome { continuation.resume(returning: outcome) }
+        if let outcome { deliver(outcome) }
     }
 
     /// Starts the worker the state machine asked for; it takes the next index in `workers`.
@@ -82,7 +90,7 @@ extension PostgresPool {
             return state.waiters.removeValue(forKey: id)
         }
         guard let waiter else { return }
-        waiter.continuation.resume(returning: .failure(error))
+        waiter.deliver(.failure(error))
     }
 
     /// (Re)starts the one timer task of the pool, to wake at `instant`. A task per waiter cost a task start and
@@ -123,7 +131,7 @@ extension PostgresPool {
         }
         if !expired.isEmpty {
             let error = exhaustedError()
-            for waiter in expired { waiter.continuation.resume(returning: .failure(error)) }
+            for waiter in expired { waiter.deliver(.failure(error)) }
         }
         return next
     }
@@ -140,7 +148,7 @@ extension PostgresPool {
         }
         switch action {
         case .handOver:
-            waiter?.continuation.resume(returning: .success(worker))
+            waiter?.deliver(.success(worker))
         case .makeFree:
             break
         case .stop:

@@ -11,6 +11,8 @@ extension PostgresPool {
         public var connectionsOpened: Int
         /// Connections closed since the pool started.
         public var connectionsClosed: Int
+        /// Statements of `query` sent in a batch with others since the pool started (see `query(_:deadline:)`).
+        public var statementsBatched: Int = 0
 
         /// Connections open right now.
         public var openConnections: Int { connectionsOpened - connectionsClosed }
@@ -22,7 +24,7 @@ extension PostgresPool {
         return state.withLock { state in
             Statistics(
                 workers: state.machine.workerCount, leased: state.machine.leasedCount, waiting: state.machine.waiters.count,
-                connectionsOpened: counts.opened, connectionsClosed: counts.closed)
+                connectionsOpened: counts.opened, connectionsClosed: counts.closed, statementsBatched: counts.batched)
         }
     }
 }

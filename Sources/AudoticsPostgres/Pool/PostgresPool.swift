@@ -10,8 +10,10 @@ import Synchronization
 /// (1) the connection never changes threads and libpq's connect, prepare, pipeline and error paths are
 /// used as designed, (2) a connection's work is serial anyway, so a thread per connection costs only its
 /// memory (tens of threads, not thousands), and (3) it is far less code to get right; the price is a
-/// thread hop per statement (a few microseconds, against a network round trip), to be measured against
-/// `pgbench -S` in `tools/bench`.
+/// thread hop per statement (a few microseconds, against a network round trip), measured against
+/// `pgbench -S` in `tools/bench`. Under load one-statement requests (`query`) do not pay it per statement:
+/// they queue as jobs, and a worker takes the waiting ones along in one pipelined round trip, on its own
+/// thread, without handing its lease back through the callers' executors (see `query(_:deadline:)`).
 ///
 /// Leases are handed out most-recently-used first; a request waits at most until the earlier of its
 /// deadline and `acquireTimeout`, then fails with `53300`. Connections are checked before reuse (socket
@@ -33,7 +35,10 @@ public final class PostgresPool: Sendable {
     }
 
     struct Waiter {
-        var continuation: CheckedContinuation<Result<PostgresWorker, PostgresError>, Never>
+        /// Hands the waiter its worker, or its failure; called exactly once, on whichever thread decided.
+        var deliver: @Sendable (Result<PostgresWorker, PostgresError>) -> Void
+        /// For a one-statement request (`query`), the statement: a worker running statements may take it along.
+        var statement: StatementJob?
         /// When the waiter gives up (the earlier of its deadline and `acquireTimeout`).
         var waitUntil: ContinuousClock.Instant
     }
@@ -71,12 +76,88 @@ public final class PostgresPool: Sendable {
         return try await body(connection)
     }
 
-    /// Runs one query on a leased connection; see `PostgresPooledConnection.query(_:)`.
+    /// Runs one query on a pooled connection; see `PostgresPooledConnection.query(_:)`.
+    ///
+    /// The statement travels as a job: it waits in the pool's queue when no connection is free, and a worker
+    /// that runs statements takes the ones waiting (up to `statementBatchLimit`, oldest first) along and sends
+    /// them in one round trip (`executeEach`: each statement in its own implicit transaction, with its own
+    /// result or error). Under load a connection thus goes from one batch to the next on its own thread,
+    /// without a hand-over through the callers' executors, and one wake-up serves several statements.
+    ///
+    /// Cancelling the calling task: a waiting statement leaves the queue (`57014`), and one running alone is
+    /// cancelled on the server (`57014`). One already sent in a batch with others runs to its end, bounded by
+    /// its `statement_timeout` (a cancel request would hit whichever statement of the batch is running).
     public func query(_ query: PostgresQuery, deadline: ContinuousClock.Instant? = nil) async throws(PostgresError) -> PostgresRows {
-        let (worker, lease) = try await acquire(deadline: deadline)
-        defer { release(worker, cleaned: true) }
-        return try await PostgresPooledConnection(worker: worker, lease: lease, deadline: deadline, inTransaction: false)
-            .query(query, endingLease: true)
+        guard query.bindings.count <= Int(UInt16.max) else {
+            throw PostgresError(code: SQLState(rawValue: "54000"), message: "more than 65535 parameters")
+        }
+        if Task.isCancelled {
+            throw PostgresError(code: .queryCanceled, message: "the task was cancelled before the statement was sent")
+        }
+        let (id, waitUntil) = registerRequest(deadline: deadline)
+        let running = RunningWorker()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<PostgresRows, PostgresError>, Never>) in
+                let job = StatementJob(query: query, deadline: deadline, running: running) { continuation.resume(returning: $0) }
+                startLease(id: id, waitUntil: waitUntil, statement: job) { [self] leased in
+                    switch leased {
+                    case .failure(let error): job.complete(.failure(error))
+                    case .success(let worker): runStatements(startingWith: job, on: worker, lease: id)
+                    }
+                }
+            }
+        } onCancel: {
+            abandon(waiter: id, error: PostgresError(code: .queryCanceled, message: "cancelled while waiting for a pooled connection"))
+            running.worker.withLock { $0 }?.canceller.cancelRunningStatement(only: ObjectIdentifier(running))
+        }
+        return try result.get()
+    }
+
+    /// How many waiting statements a worker running statements sends together at most.
+    static let statementBatchLimit = 16
+
+    /// Runs `first` on `worker` (leased to it as `lease`), with the statements waiting behind it, then
+    /// releases the worker, on its thread, so the next statement in the queue starts there at once.
+    private func runStatements(startingWith first: StatementJob, on worker: PostgresWorker, lease: UInt64) {
+        worker.queue.setLease(lease)
+        let accepted = worker.queue.submit(lease: lease) { [self] context in
+            let jobs = [first] + takeWaitingStatements(max: Self.statementBatchLimit - 1)
+            // Only a statement running alone can be cancelled on the server (see `query`).
+            let alone = jobs.count == 1 ? ObjectIdentifier(first.running) : nil
+            if let alone {
+                worker.canceller.statementStarted(alone)
+                first.running.worker.withLock { $0 = worker }
+            }
+            let results = context.runStatements(jobs.map { ($0.query, $0.deadline) })
+            if alone != nil {
+                first.running.worker.withLock { $0 = nil }
+                worker.canceller.statementStarted(nil)
+            }
+            context.resetAfterLease()
+            for (job, result) in zip(jobs, results) { job.complete(result) }
+            release(worker, cleaned: true)
+        }
+        if !accepted {
+            first.complete(.failure(PostgresError(
+                code: .connectionDoesNotExist, message: "the connection's lease ended or the pool was shut down")))
+            release(worker, cleaned: true)
+        }
+    }
+
+    /// Takes up to `max` waiting statements out of the queue, oldest first (they ride on the caller's lease).
+    private func takeWaitingStatements(max: Int) -> [StatementJob] {
+        guard max > 0 else { return [] }
+        return state.withLock { state in
+            var taken: [StatementJob] = []
+            for id in state.machine.waiters {
+                guard let statement = state.waiters[id]?.statement else { continue }
+                _ = state.machine.abandonWait(waiter: id)
+                state.waiters[id] = nil
+                taken.append(statement)
+                if taken.count == max { break }
+            }
+            return taken
+        }
     }
 
     /// Runs a batch in one round trip on a leased connection; see `PostgresPooledConnection.pipeline(_:)`.
@@ -101,7 +182,7 @@ public final class PostgresPool: Sendable {
             state.timerWakesAt = nil
         }
         for waiter in waiters {
-            waiter.continuation.resume(returning: .failure(Self.shutDownError))
+            waiter.deliver(.failure(Self.shutDownError))
         }
         // Leased workers are stopped by `release` when their holders are done.
         for worker in free { worker.queue.stop() }
@@ -117,4 +198,18 @@ public final class PostgresPool: Sendable {
     }
 
     static let shutDownError = PostgresError(code: .connectionDoesNotExist, message: "the pool is shut down")
+}
+
+/// One statement of `PostgresPool.query`, with what its caller waits on.
+struct StatementJob: Sendable {
+    let query: PostgresQuery
+    let deadline: ContinuousClock.Instant?
+    let running: RunningWorker
+    /// Resumes the caller (exactly once).
+    let complete: @Sendable (Result<PostgresRows, PostgresError>) -> Void
+}
+
+/// The worker running a statement alone, while it runs: whom a cancellation asks to cancel it.
+final class RunningWorker: Sendable {
+    let worker = Mutex<PostgresWorker?>(nil)
 }

@@ -149,6 +149,10 @@ struct ServicesCommand: AsyncParsableCommand {
         rows.append(("pool point select (no RPC)", try await measure(tasks: connections) {
             _ = try await pool.query("SELECT title, duration_ms FROM music.tracks WHERE id = \(ids.randomElement()!)")
         }))
+        // As many tasks as the RPC workloads: statements queue for the connections and go in batches.
+        rows.append(("pool point select, \(clients) tasks", try await measure(tasks: clients) {
+            _ = try await pool.query("SELECT title, duration_ms FROM music.tracks WHERE id = \(ids.randomElement()!)")
+        }))
 
         print("services benchmark: \(clients) client tasks, \(connections) database connections, \(seconds) s per workload, TLS")
         print("workload                    |   req/s |  p50 ms |  p99 ms | errors")

@@ -79,7 +79,8 @@ public final class PostgresPool: Sendable {
     /// Runs one query on a pooled connection; see `PostgresPooledConnection.query(_:)`.
     ///
     /// The statement travels as a job: it waits in the pool's queue when no connection is free, and a worker
-    /// that runs statements takes the ones waiting (up to `statementBatchLimit`, oldest first) along and sends
+    /// that runs statements takes the ones waiting (oldest first, its share of the queue, at most
+    /// `statementBatchLimit` in all) along and sends
     /// them in one round trip (`executeEach`: each statement in its own implicit transaction, with its own
     /// result or error). Under load a connection thus goes from one batch to the next on its own thread,
     /// without a hand-over through the callers' executors, and one wake-up serves several statements.
@@ -144,17 +145,22 @@ public final class PostgresPool: Sendable {
         }
     }
 
-    /// Takes up to `max` waiting statements out of the queue, oldest first (they ride on the caller's lease).
+    /// Takes waiting statements out of the queue, oldest first, to ride on the caller's lease: at most `max`, and
+    /// at most this connection's share of the queue (the waiters divided among the leased connections, rounded
+    /// up), so that slow statements spread over the connections instead of queueing behind one.
     private func takeWaitingStatements(max: Int) -> [StatementJob] {
         guard max > 0 else { return [] }
         return state.withLock { state in
+            let leased = Swift.max(1, state.machine.leasedCount)
+            let share = Swift.min(max, (state.machine.waiters.count + leased - 1) / leased)
+            guard share > 0 else { return [] }
             var taken: [StatementJob] = []
             for id in state.machine.waiters {
                 guard let statement = state.waiters[id]?.statement else { continue }
                 _ = state.machine.abandonWait(waiter: id)
                 state.waiters[id] = nil
                 taken.append(statement)
-                if taken.count == max { break }
+                if taken.count == share { break }
             }
             return taken
         }

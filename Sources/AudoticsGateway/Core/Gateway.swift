@@ -128,11 +128,13 @@ public final class Gateway: Sendable {
     /// The path and the query (without `?`) of a request target.
     /// An absolute-form target (`http://host/path?q`, RFC 9112 §3.2.2) counts by its path and query.
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
+        // Bytes throughout, not Characters: "/" followed by a combining mark is one Character, not "/".
         var rest = Substring(target)
-        if !rest.hasPrefix("/"), let schemeLength = Self.absoluteFormSchemeLength(rest) {
-            let afterAuthority = rest.dropFirst(schemeLength)
-            rest = afterAuthority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { afterAuthority[$0...] } ?? "/"
-            if rest.hasPrefix("?") { rest = Substring("/" + rest) }
+        if rest.utf8.first != UInt8(ascii: "/"), let schemeLength = Self.absoluteFormSchemeLength(rest) {
+            let afterAuthority = rest.utf8.dropFirst(schemeLength)
+            rest = afterAuthority.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") })
+                .map { rest[$0...] } ?? "/"
+            if rest.utf8.first == UInt8(ascii: "?") { rest = Substring("/" + rest) }
         }
         guard let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (rest, nil) }
         return (rest[..<mark], rest[rest.index(after: mark)...])

@@ -46,7 +46,8 @@ func fields(from bytes: [UInt8]) -> [(name: String, value: String)] {
 func parse(_ fields: [(name: String, value: String)]) {
     do {
         let head = try GRPCRequestHead(parsing: fields)
-        precondition(head.path.hasPrefix("/"), "a parsed head has a path without its slash")
+        // Bytes, not Characters: a combining mark after the slash makes "/" + mark one Character.
+        precondition(head.path.utf8.first == UInt8(ascii: "/"), "a parsed head has a path without its slash")
         _ = try? head.headers()
     } catch {
         let headers = error.responseHeaders()

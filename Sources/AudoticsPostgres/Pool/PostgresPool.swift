@@ -89,9 +89,7 @@ public final class PostgresPool: Sendable {
     /// cancelled on the server (`57014`). One already sent in a batch with others runs to its end, bounded by
     /// its `statement_timeout` (a cancel request would hit whichever statement of the batch is running).
     public func query(_ query: PostgresQuery, deadline: ContinuousClock.Instant? = nil) async throws(PostgresError) -> PostgresRows {
-        guard query.bindings.count <= Int(UInt16.max) else {
-            throw PostgresError(code: SQLState(rawValue: "54000"), message: "more than 65535 parameters")
-        }
+        try query.checkParameterCount()
         if Task.isCancelled {
             throw PostgresError(code: .queryCanceled, message: "the task was cancelled before the statement was sent")
         }
@@ -218,4 +216,13 @@ struct StatementJob: Sendable {
 /// The worker running a statement alone, while it runs: whom a cancellation asks to cancel it.
 final class RunningWorker: Sendable {
     let worker = Mutex<PostgresWorker?>(nil)
+}
+
+extension PostgresQuery {
+    /// The protocol carries at most 65,535 parameters per statement: `54000` above that.
+    func checkParameterCount() throws(PostgresError) {
+        guard bindings.count <= Int(UInt16.max) else {
+            throw PostgresError(code: SQLState(rawValue: "54000"), message: "more than 65535 parameters")
+        }
+    }
 }

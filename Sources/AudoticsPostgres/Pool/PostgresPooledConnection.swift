@@ -19,18 +19,9 @@ public struct PostgresPooledConnection: Sendable {
     /// Throws the server's error as `PostgresError` (description free of parameter values), `57014` past
     /// the deadline, `08006` when the connection is lost.
     public func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
-        try await self.query(query, endingLease: false)
-    }
-
-    /// `query(_:)`; with `endingLease`, the job also does the clean-up of a lease's end on the worker thread, so
-    /// that a one-statement lease wakes the worker once.
-    func query(_ query: PostgresQuery, endingLease: Bool) async throws(PostgresError) -> PostgresRows {
-        guard query.bindings.count <= Int(UInt16.max) else {
-            throw PostgresError(code: SQLState(rawValue: "54000"), message: "more than 65535 parameters")
-        }
+        try query.checkParameterCount()
         let (deadline, inTransaction) = (self.deadline, self.inTransaction)
         return try await worker.run(lease: lease) { context throws(PostgresError) in
-            defer { if endingLease { context.resetAfterLease() } }
             let session = try context.readySession(inTransaction: inTransaction)
             if !inTransaction { try session.applyTimeout(deadline) }
             return try session.execute(query)
@@ -47,7 +38,8 @@ public struct PostgresPooledConnection: Sendable {
         try await pipeline(queries, endingLease: false)
     }
 
-    /// `pipeline(_:)`; `endingLease` as for `query(_:endingLease:)`.
+    /// `pipeline(_:)`; with `endingLease`, the job also does the clean-up of a lease's end on the worker thread, so
+    /// that a one-batch lease wakes the worker once.
     func pipeline(_ queries: [PostgresQuery], endingLease: Bool) async throws(PostgresError) -> [PostgresRows] {
         let (deadline, inTransaction) = (self.deadline, self.inTransaction)
         return try await worker.run(lease: lease) { context throws(PostgresError) in

@@ -133,8 +133,9 @@ public final class PostgresPool: Sendable {
                 worker.canceller.statementStarted(nil)
             }
             context.resetAfterLease()
-            for (job, result) in zip(jobs, results) { job.complete(result) }
+            // Released before the callers resume, so that a caller's next request finds the connection free.
             release(worker, cleaned: true)
+            for (job, result) in zip(jobs, results) { job.complete(result) }
         }
         if !accepted {
             first.complete(.failure(PostgresError(

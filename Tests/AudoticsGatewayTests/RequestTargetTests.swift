@@ -22,3 +22,19 @@ struct RequestTargetTests {
         #expect(Gateway.pathForLog(target) == "/\u{064D}x/y")
     }
 }
+
+@Suite("Request IDs")
+struct RequestIDTests {
+    @Test("a usable client ID is kept; otherwise 32 lower-case hex digits, never repeated")
+    func requestIDs() {
+        #expect(RequestID.make(from: "abc-123") == "abc-123")
+        var seen: Set<String> = []
+        // More than one 4 KiB refill of the random pool (256 IDs each).
+        for header in [nil, "", "has space", String(repeating: "x", count: 129)] + Array(repeating: nil, count: 996) {
+            let id = RequestID.make(from: header)
+            #expect(id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }, "\(id)")
+            seen.insert(id)
+        }
+        #expect(seen.count == 1000)
+    }
+}

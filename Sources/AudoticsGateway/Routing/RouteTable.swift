@@ -38,11 +38,17 @@ public struct RouteTable: Sendable {
         var responseBody: String
         var successStatus: Int
         var method: RPCMethodSchema
+        /// `METHOD template`, made once.
+        var label: String
     }
 
     let entries: [Entry]
     /// `/<service>/<method>` → the method, for the generic POST routes.
     let rpcPaths: [String: RPCMethodSchema]
+    /// For each number of path segments, the indices of the entries whose template can match that many, in table
+    /// order; the last list serves every larger number (only `**` templates reach there). A request is matched
+    /// against these few templates instead of all of them.
+    let candidates: [[Int]]
 
     /// Builds the table; throws if an annotation's template does not parse.
     public init(services: [RPCServiceSchema]) throws(GatewayConfigurationError) {
@@ -57,40 +63,52 @@ public struct RouteTable: Sendable {
                     }
                     entries.append(Entry(
                         httpMethod: route.method, template: try PathTemplate(route.pathTemplate), body: route.body,
-                        responseBody: route.responseBody, successStatus: route.successStatus, method: method))
+                        responseBody: route.responseBody, successStatus: route.successStatus, method: method,
+                        label: "\(route.method) \(route.pathTemplate)"))
                 }
                 rpcPaths[method.descriptor.path] = method
             }
         }
         self.entries = entries
         self.rpcPaths = rpcPaths
+        let longest = entries.map(\.template.segments.count).max() ?? 0
+        candidates = (0...longest + 1).map { count in
+            entries.indices.filter { index in
+                let segments = entries[index].template.segments
+                // `**` matches zero or more segments, so it fits any count from the segments before it.
+                return segments.last == .rest ? count >= segments.count - 1 : count == segments.count
+            }
+        }
     }
 
     /// Routes a request: `path` is the request target's path, still percent-encoded. `HEAD` routes as `GET`.
     public func route(method httpMethod: String, path: String) -> Outcome {
         let lookup = httpMethod == "HEAD" ? "GET" : httpMethod
-        var best: (entry: Entry, values: [(fieldPath: [String], value: String)])?
+        var best: (index: Int, literals: Int, values: [(fieldPath: [String], value: String)])?
         var allowed: Set<String> = []
         var undecodable: [String]?
         let rawSegments = PathTemplate.rawSegments(of: path) ?? []  // none: not a path, so no template fits
-        for entry in rawSegments.isEmpty ? [] : entries {
-            guard let result = entry.template.matchResult(rawSegments: rawSegments) else { continue }
-            guard entry.httpMethod == lookup else {
-                allowed.insert(entry.httpMethod)
+        let indices = rawSegments.isEmpty ? [] : candidates[min(rawSegments.count, candidates.count - 1)]
+        for index in indices {
+            guard let result = entries[index].template.matchResult(rawSegments: rawSegments) else { continue }
+            guard entries[index].httpMethod == lookup else {
+                allowed.insert(entries[index].httpMethod)
                 continue
             }
             guard case .matched(let values) = result else {
                 if case .undecodable(let field) = result { undecodable = undecodable ?? field }
                 continue
             }
-            if let current = best, current.entry.template.literalCount >= entry.template.literalCount { continue }
-            best = (entry, values)
+            let literals = entries[index].template.literalCount
+            if let current = best, current.literals >= literals { continue }
+            best = (index, literals, values)
         }
         if let best {
+            let entry = entries[best.index]
             return .matched(Match(
-                method: best.entry.method, body: best.entry.body, responseBody: best.entry.responseBody,
-                successStatus: best.entry.successStatus, pathValues: best.values,
-                template: "\(best.entry.httpMethod) \(best.entry.template)"))
+                method: entry.method, body: entry.body, responseBody: entry.responseBody,
+                successStatus: entry.successStatus, pathValues: best.values,
+                template: entry.label))
         }
         if let undecodable { return .undecodablePath(field: undecodable.joined(separator: ".")) }
         if let method = rpcPaths[path] {

@@ -20,6 +20,8 @@ public struct MethodDescriptor: Hashable, Sendable, CustomStringConvertible {
     public let kind: RPCKind
     /// Whether a call can be retried safely (`idempotency_level` in the proto).
     public let isIdempotent: Bool
+    /// The HTTP/2 `:path` of the method: `/<service>/<method>` (made once: every call sends it).
+    public let path: String
 
     /// Creates a descriptor.
     public init(service: String, method: String, kind: RPCKind, isIdempotent: Bool = false) {
@@ -27,10 +29,8 @@ public struct MethodDescriptor: Hashable, Sendable, CustomStringConvertible {
         self.method = method
         self.kind = kind
         self.isIdempotent = isIdempotent
+        path = "/\(service)/\(method)"
     }
-
-    /// The HTTP/2 `:path` of the method: `/<service>/<method>`.
-    public var path: String { "/\(service)/\(method)" }
 
     public var description: String { "\(service)/\(method)" }
 }

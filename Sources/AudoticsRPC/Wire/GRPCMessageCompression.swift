@@ -61,8 +61,12 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
 
     /// The `grpc-accept-encoding` value listing `compressions`, for example `identity,deflate,gzip`.
     public static func acceptEncodingValue(_ compressions: [GRPCMessageCompression]) -> String {
-        compressions.map(\.name).joined(separator: ",")
+        // Every call sends the same list: no string is built for it.
+        compressions == all ? allAcceptEncoding : compressions.map(\.name).joined(separator: ",")
     }
+
+    /// `acceptEncodingValue(all)`, made once.
+    private static let allAcceptEncoding = all.map(\.name).joined(separator: ",")
 
     /// The supported algorithms named in `grpc-accept-encoding` values (comma-separated, possibly repeated
     /// headers), in order, without duplicates; unknown names are skipped.

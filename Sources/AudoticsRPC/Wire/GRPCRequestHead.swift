@@ -94,9 +94,13 @@ public struct GRPCRequestHead: Hashable, Sendable {
             fields.append(("grpc-accept-encoding", GRPCMessageCompression.acceptEncodingValue(acceptEncodings)))
         }
         if let userAgent { fields.append(("user-agent", userAgent)) }
-        var custom = metadata
-        custom.removeAll(forKey: "user-agent")
-        try GRPCMetadataCoding.encode(custom, into: &fields)
+        if metadata.contains(where: { $0.key == "user-agent" }) {
+            var custom = metadata
+            custom.removeAll(forKey: "user-agent")
+            try GRPCMetadataCoding.encode(custom, into: &fields)
+        } else {
+            try GRPCMetadataCoding.encode(metadata, into: &fields)
+        }
         return fields
     }
 

@@ -11,6 +11,8 @@ final class ClientConnection: Identifiable, Sendable {
     let endpointIndex: Int
     /// Where it is connected.
     let endpoint: GRPCEndpoint
+    /// `endpoint` as an `:authority` (made once: every call sends it).
+    let authority: String
     /// The NIO channel carrying the bytes.
     let channel: any Channel
     /// Runs a call's tasks on the connection's event loop.
@@ -21,6 +23,7 @@ final class ClientConnection: Identifiable, Sendable {
         self.id = id
         self.endpointIndex = endpointIndex
         self.endpoint = endpoint
+        authority = endpoint.description
         self.channel = channel
         self.executor = EventLoopTaskExecutor(eventLoop: channel.eventLoop)
         self.handler = handler

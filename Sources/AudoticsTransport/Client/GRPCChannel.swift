@@ -159,7 +159,7 @@ public final class GRPCChannel: ClientTransport {
             }
             let head = GRPCRequestHead(
                 descriptor: method, scheme: configuration.security.scheme,
-                authority: configuration.authority ?? connection.endpoint.description, timeout: timeout,
+                authority: configuration.authority ?? connection.authority, timeout: timeout,
                 encoding: options.compression, metadata: options.metadata)
             let headers = try head.headers()
             do {
@@ -337,7 +337,7 @@ private struct PinnedConnectionTransport: ClientTransport {
     ) async throws -> Result {
         let head = GRPCRequestHead(
             descriptor: method, scheme: configuration.security.scheme,
-            authority: configuration.authority ?? connection.endpoint.description, encoding: options.compression,
+            authority: configuration.authority ?? connection.authority, encoding: options.compression,
             metadata: options.metadata)
         let call: ClientCall
         do {

@@ -164,6 +164,32 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test("a caller cancelled while its statement is in a batch is failed at once; the batch's other statements run")
+    func cancelInBatch() async throws {
+        try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in
+            let before = pool.statistics.statementsBatched
+            let holder = Task { try await pool.withConnection { try await $0.query("SELECT pg_sleep(0.3)") } }
+            try await Task.sleep(for: .milliseconds(100))
+            // Three statements with the same deadline queue behind the holder, then run as one batch (1.2 s).
+            let deadline = ContinuousClock.now + .seconds(20)
+            let batched = (0..<3).map { index in
+                Task { try await pool.query("SELECT pg_sleep(0.4)::text AS slept, \(index) AS n", deadline: deadline) }
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            let cancelledAt = ContinuousClock.now
+            batched[2].cancel()
+            let error = await #expect(throws: PostgresError.self) { try await batched[2].value }
+            #expect(error?.code == .queryCanceled)
+            #expect(cancelledAt.duration(to: .now) < .milliseconds(300), "the cancelled caller waited for the batch")
+            for index in 0..<2 {
+                #expect(try await batched[index].value.first?.decode(Int.self, column: "n") == index)
+            }
+            _ = try await holder.value
+            #expect(pool.statistics.statementsBatched - before == 3, "the three statements did not run as one batch")
+            #expect(try await pool.query("SELECT 1 AS one").first?.decode(Int.self, column: "one") == 1)
+        }
+    }
+
     @Test("a statement past its deadline fails with 57014, and later statements run without that timeout")
     func statementTimeout() async throws {
         try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in

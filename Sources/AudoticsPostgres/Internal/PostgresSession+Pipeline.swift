@@ -13,9 +13,10 @@ extension PostgresSession {
     /// run, nothing is committed, and the first error is thrown.
     func pipeline(_ queries: [PostgresQuery]) throws(PostgresError) -> [PostgresRows] {
         guard !queries.isEmpty else { return [] }
+        try makeRoom(for: queries)
         var names: [String] = []
         names.reserveCapacity(queries.count)
-        for query in queries { names.append(try preparedName(for: query)) }
+        for query in queries { names.append(try preparedName(for: query, clearingWhenFull: false)) }
 
         guard PQenterPipelineMode(handle) == 1 else { throw libpqFailure("cannot enter pipeline mode") }
         // Sending stays non-blocking so the server's results can be read while a long batch is written
@@ -50,8 +51,11 @@ extension PostgresSession {
             }
         }
         // The sync's own result ends the pipeline.
-        if let sync = PQgetResult(handle) { PQclear(sync) }
-        PQexitPipelineMode(handle)
+        let sync = PQgetResult(handle)
+        let inStep = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        if let sync { PQclear(sync) }
+        // Results out of step with the statements, or a pipeline that will not end: the worker drops the connection.
+        if !inStep || PQexitPipelineMode(handle) != 1 { poison() }
         lastUsed = .now
         if let firstError { throw firstError }
         return results
@@ -103,11 +107,16 @@ extension PostgresSession {
     /// Statements never prepared on this connection are prepared first, a round trip each.
     func executeEach(_ queries: [PostgresQuery]) -> [Result<PostgresRows, PostgresError>] {
         var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: queries.count)
+        do throws(PostgresError) {
+            try makeRoom(for: queries)
+        } catch {
+            return queries.map { _ in .failure(error) }
+        }
         var sending: [(index: Int, name: String)] = []
         sending.reserveCapacity(queries.count)
         for (index, query) in queries.enumerated() {
             do throws(PostgresError) {
-                sending.append((index, try preparedName(for: query)))
+                sending.append((index, try preparedName(for: query, clearingWhenFull: false)))
             } catch {
                 results[index] = .failure(error)
             }
@@ -137,12 +146,22 @@ extension PostgresSession {
             for (index, _) in sending { results[index] = .failure(sendFailure) }
             return results.map { $0 ?? .failure(Self.noResult) }
         }
+        var outOfStep = false
         for (index, _) in sending {
+            guard !outOfStep else {
+                results[index] = .failure(libpqFailure("the pipeline's results are out of step"))
+                continue
+            }
             results[index] = Result { () throws(PostgresError) -> PostgresRows in try nextQueryResult() }
-            // This statement's sync.
-            if let sync = PQgetResult(handle) { PQclear(sync) }
+            // This statement's sync; anything else means the results no longer line up with the statements.
+            let sync = PQgetResult(handle)
+            if PQresultStatus(sync) != PGRES_PIPELINE_SYNC { outOfStep = true }
+            if let sync { PQclear(sync) }
         }
-        PQexitPipelineMode(handle)
+        if outOfStep || PQexitPipelineMode(handle) != 1 {
+            // The connection's protocol state is unknown: the worker drops it.
+            poison()
+        }
         lastUsed = .now
         return results.map { $0 ?? .failure(Self.noResult) }
     }
@@ -173,6 +192,11 @@ extension WorkerContext {
         var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: statements.count)
         var pending = Array(statements.indices)
         while let head = pending.first {
+            guard session.isConnected else {
+                let lost = PostgresError(code: .connectionFailure, message: "the connection was lost during the batch")
+                for index in pending { results[index] = .failure(lost) }
+                break
+            }
             do throws(PostgresError) {
                 try session.applyTimeout(statements[head].deadline)
             } catch {

@@ -111,19 +111,28 @@ final class PostgresSession {
 
     /// Whole milliseconds left until `deadline` (rounded up), or `57014` if it has passed.
     static func milliseconds(until deadline: ContinuousClock.Instant) throws(PostgresError) -> Int64 {
-        let left = ContinuousClock.now.duration(to: deadline)
-        guard left > .zero else {
+        guard let left = milliseconds(from: .now, until: deadline) else {
             throw PostgresError(code: .queryCanceled, message: "the deadline passed before the statement was sent")
         }
+        return left
+    }
+
+    /// Whole milliseconds from `now` until `deadline` (rounded up), or nil if it has passed.
+    static func milliseconds(from now: ContinuousClock.Instant, until deadline: ContinuousClock.Instant) -> Int64? {
+        let left = now.duration(to: deadline)
+        guard left > .zero else { return nil }
         let (seconds, attoseconds) = left.components
         return max(1, seconds * 1_000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
     /// The prepared statement for `query`, preparing it on first use (one round trip, then cached).
-    func preparedName(for query: PostgresQuery) throws(PostgresError) -> String {
+    ///
+    /// In a batch (`clearingWhenFull` false) a full cache is not cleared: that would drop the statements already
+    /// named for the batch. `makeRoom(for:)` clears it before the batch instead.
+    func preparedName(for query: PostgresQuery, clearingWhenFull: Bool = true) throws(PostgresError) -> String {
         let key = StatementCache.Key(sql: query.sql, types: query.bindings.types)
         if let name = statements.name(for: key) { return name }
-        if statements.isFull, isIdle {
+        if clearingWhenFull, statements.isFull, isIdle {
             try executeSimple("DEALLOCATE ALL")
             statements.removeAll()
         }
@@ -134,6 +143,16 @@ final class PostgresSession {
         _ = try ResultReader.read(result, connection: handle)
         statements.insert(key, name: name)
         return name
+    }
+
+    /// Before a batch: clears the statement cache if the batch's statements not prepared yet would overflow it
+    /// (then every statement of the batch is prepared anew, and none is dropped midway).
+    func makeRoom(for queries: [PostgresQuery]) throws(PostgresError) {
+        let missing = Set(queries.map { StatementCache.Key(sql: $0.sql, types: $0.bindings.types) })
+            .filter { statements.name(for: $0) == nil }.count
+        guard missing > 0, statements.count + missing > statements.capacity, isIdle else { return }
+        try executeSimple("DEALLOCATE ALL")
+        statements.removeAll()
     }
 
     /// Runs one query as a prepared statement (blocking), results in binary format.

@@ -32,7 +32,8 @@ final class PostgresWorker: Sendable {
     }
 
     /// Runs `body` on the worker thread for the holder of `lease` (nil for the pool's own jobs) and
-    /// returns its result; cancelling the calling task sends the server a cancel request for the statement.
+    /// returns its result; cancelling the calling task sends the server a cancel request for the statement, if this
+    /// job is still running when it goes out.
     func run<Value: Sendable>(
         lease: UInt64?, _ body: @escaping @Sendable (WorkerContext) throws(PostgresError) -> Value
     ) async throws(PostgresError) -> Value {
@@ -40,10 +41,14 @@ final class PostgresWorker: Sendable {
             throw PostgresError(code: .queryCanceled, message: "the task was cancelled before the statement was sent")
         }
         let queue = self.queue
+        let canceller = self.canceller
+        let token = canceller.makeToken()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, PostgresError>, Never>) in
                 let accepted = queue.submit(lease: lease) { context in
+                    canceller.begin(token)
                     let result = Result { () throws(PostgresError) -> Value in try body(context) }
+                    canceller.end()
                     context.afterJob()
                     continuation.resume(returning: result)
                 }
@@ -53,7 +58,7 @@ final class PostgresWorker: Sendable {
                 }
             }
         } onCancel: {
-            canceller.cancelRunningStatement()
+            canceller.cancel(token: token)
         }
         return try result.get()
     }

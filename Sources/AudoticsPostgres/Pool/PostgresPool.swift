@@ -94,10 +94,11 @@ public final class PostgresPool: Sendable {
             throw PostgresError(code: .queryCanceled, message: "the task was cancelled before the statement was sent")
         }
         let (id, waitUntil) = registerRequest(deadline: deadline)
-        let running = RunningWorker()
+        let job = StatementJob(query: query, deadline: deadline)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<PostgresRows, PostgresError>, Never>) in
-                let job = StatementJob(query: query, deadline: deadline, running: running) { continuation.resume(returning: $0) }
+                job.attach(continuation)
+                // Even for a job cancelled already: the lease request cleans up after the cancellation.
                 startLease(id: id, waitUntil: waitUntil, statement: job) { [self] leased in
                     switch leased {
                     case .failure(let error): job.complete(.failure(error))
@@ -107,7 +108,7 @@ public final class PostgresPool: Sendable {
             }
         } onCancel: {
             abandon(waiter: id, error: PostgresError(code: .queryCanceled, message: "cancelled while waiting for a pooled connection"))
-            running.worker.withLock { $0 }?.canceller.cancelRunningStatement(only: ObjectIdentifier(running))
+            job.cancel()
         }
         return try result.get()
     }
@@ -120,18 +121,13 @@ public final class PostgresPool: Sendable {
     private func runStatements(startingWith first: StatementJob, on worker: PostgresWorker, lease: UInt64) {
         worker.queue.setLease(lease)
         let accepted = worker.queue.submit(lease: lease) { [self] context in
-            let jobs = [first] + takeWaitingStatements(max: Self.statementBatchLimit - 1)
+            let candidates = [first] + takeWaitingStatements(max: Self.statementBatchLimit - 1, fitting: first.deadline)
             // Only a statement running alone can be cancelled on the server (see `query`).
-            let alone = jobs.count == 1 ? ObjectIdentifier(first.running) : nil
-            if let alone {
-                worker.canceller.statementStarted(alone)
-                first.running.worker.withLock { $0 = worker }
-            }
-            let results = context.runStatements(jobs.map { ($0.query, $0.deadline) })
-            if alone != nil {
-                first.running.worker.withLock { $0 = nil }
-                worker.canceller.statementStarted(nil)
-            }
+            let token = candidates.count == 1 ? worker.canceller.makeToken() : nil
+            let jobs = candidates.filter { $0.start(alone: token.map { (worker.canceller, $0) }) }
+            if let token { worker.canceller.begin(token) }
+            let results = jobs.isEmpty ? [] : context.runStatements(jobs.map { ($0.query, $0.deadline) })
+            if token != nil { worker.canceller.end() }
             context.resetAfterLease()
             // Released before the callers resume, so that a caller's next request finds the connection free.
             release(worker, cleaned: true)
@@ -147,15 +143,23 @@ public final class PostgresPool: Sendable {
     /// Takes waiting statements out of the queue, oldest first, to ride on the caller's lease: at most `max`, and
     /// at most this connection's share of the queue (the waiters divided among the leased connections, rounded
     /// up), so that slow statements spread over the connections instead of queueing behind one.
-    private func takeWaitingStatements(max: Int) -> [StatementJob] {
-        guard max > 0 else { return [] }
+    ///
+    /// Only statements with a deadline whose time left the first statement's `statement_timeout` fits are taken
+    /// (none when the first has no deadline): a statement in a batch waits for those before it, and this bounds
+    /// that wait by a timeout like its own.
+    private func takeWaitingStatements(max: Int, fitting deadline: ContinuousClock.Instant?) -> [StatementJob] {
+        guard max > 0, let deadline else { return [] }
+        let now = ContinuousClock.now
+        guard let firstLeft = PostgresSession.milliseconds(from: now, until: deadline) else { return [] }
         return state.withLock { state in
             let leased = Swift.max(1, state.machine.leasedCount)
             let share = Swift.min(max, (state.machine.waiters.count + leased - 1) / leased)
             guard share > 0 else { return [] }
             var taken: [StatementJob] = []
             for id in state.machine.waiters {
-                guard let statement = state.waiters[id]?.statement else { continue }
+                guard let statement = state.waiters[id]?.statement, let theirs = statement.deadline,
+                    let left = PostgresSession.milliseconds(from: now, until: theirs), PostgresSession.timeout(firstLeft, fits: left)
+                else { continue }
                 _ = state.machine.abandonWait(waiter: id)
                 state.waiters[id] = nil
                 taken.append(statement)
@@ -205,18 +209,72 @@ public final class PostgresPool: Sendable {
     static let shutDownError = PostgresError(code: .connectionDoesNotExist, message: "the pool is shut down")
 }
 
-/// One statement of `PostgresPool.query`, with what its caller waits on.
-struct StatementJob: Sendable {
+/// One statement of `PostgresPool.query`, and its caller waiting for the result: resumed exactly once, by the
+/// worker with the result or earlier by a failure (no connection in time, shutdown, cancellation).
+final class StatementJob: Sendable {
     let query: PostgresQuery
     let deadline: ContinuousClock.Instant?
-    let running: RunningWorker
-    /// Resumes the caller (exactly once).
-    let complete: @Sendable (Result<PostgresRows, PostgresError>) -> Void
-}
 
-/// The worker running a statement alone, while it runs: whom a cancellation asks to cancel it.
-final class RunningWorker: Sendable {
-    let worker = Mutex<PostgresWorker?>(nil)
+    private struct State {
+        var continuation: CheckedContinuation<Result<PostgresRows, PostgresError>, Never>?
+        var cancelled = false
+        /// While the statement runs alone: the worker's canceller and the job's token.
+        var alone: (canceller: QueryCanceller, token: UInt64)?
+    }
+
+    private let state = Mutex(State())
+
+    init(query: PostgresQuery, deadline: ContinuousClock.Instant?) {
+        self.query = query
+        self.deadline = deadline
+    }
+
+    static let cancelledError = PostgresError(code: .queryCanceled, message: "the task was cancelled; the statement's result is dropped")
+
+    /// Stores the caller's continuation; a job cancelled before is failed at once.
+    func attach(_ continuation: CheckedContinuation<Result<PostgresRows, PostgresError>, Never>) {
+        let cancelled = state.withLock { state in
+            if !state.cancelled { state.continuation = continuation }
+            return state.cancelled
+        }
+        if cancelled { continuation.resume(returning: .failure(Self.cancelledError)) }
+    }
+
+    /// Resumes the caller with `result`, unless it was resumed already.
+    func complete(_ result: Result<PostgresRows, PostgresError>) {
+        let continuation = state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: result)
+    }
+
+    /// Called by the worker before it sends the statement; false (and the caller failed with `57014`) when the
+    /// caller cancelled. `alone`: the statement runs by itself, and a cancellation asks the server to stop it.
+    func start(alone: (canceller: QueryCanceller, token: UInt64)?) -> Bool {
+        let cancelled = state.withLock { state in
+            if !state.cancelled { state.alone = alone }
+            return state.cancelled
+        }
+        if cancelled { complete(.failure(Self.cancelledError)) }
+        return !cancelled
+    }
+
+    /// The caller's task was cancelled. A statement running alone is cancelled on the server (its `57014`
+    /// reaches the caller); otherwise the caller is failed now: a statement not yet sent never will be, and one
+    /// sent in a batch runs to its end (a cancel request would hit whichever statement of the batch is running),
+    /// its result dropped.
+    func cancel() {
+        let alone = state.withLock { state in
+            state.cancelled = true
+            return state.alone
+        }
+        if let alone {
+            alone.canceller.cancel(token: alone.token)
+        } else {
+            complete(.failure(Self.cancelledError))
+        }
+    }
 }
 
 extension PostgresQuery {

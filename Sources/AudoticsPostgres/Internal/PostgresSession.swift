@@ -148,6 +148,8 @@ final class PostgresSession {
     /// Before a batch: clears the statement cache if the batch's statements not prepared yet would overflow it
     /// (then every statement of the batch is prepared anew, and none is dropped midway).
     func makeRoom(for queries: [PostgresQuery]) throws(PostgresError) {
+        // Usually there is room even if every statement were new: no need to look them up.
+        guard statements.count + queries.count > statements.capacity else { return }
         let missing = Set(queries.map { StatementCache.Key(sql: $0.sql, types: $0.bindings.types) })
             .filter { statements.name(for: $0) == nil }.count
         guard missing > 0, statements.count + missing > statements.capacity, isIdle else { return }

@@ -144,22 +144,27 @@ public final class PostgresPool: Sendable {
     /// at most this connection's share of the queue (the waiters divided among the leased connections, rounded
     /// up), so that slow statements spread over the connections instead of queueing behind one.
     ///
-    /// Only statements with a deadline whose time left the first statement's `statement_timeout` fits are taken
-    /// (none when the first has no deadline): a statement in a batch waits for those before it, and this bounds
-    /// that wait by a timeout like its own.
+    /// Only statements that need the first one's `statement_timeout` are taken: with a deadline whose time left
+    /// that timeout fits, or, behind a statement without a deadline, without one too. A statement in a batch waits
+    /// for those before it, and this bounds that wait by a limit like its own (a caller without a deadline has
+    /// none); a cancelled caller is let go at once in any case.
     private func takeWaitingStatements(max: Int, fitting deadline: ContinuousClock.Instant?) -> [StatementJob] {
-        guard max > 0, let deadline else { return [] }
+        guard max > 0 else { return [] }
         let now = ContinuousClock.now
-        guard let firstLeft = PostgresSession.milliseconds(from: now, until: deadline) else { return [] }
+        let firstLeft = deadline.flatMap { PostgresSession.milliseconds(from: now, until: $0) }
+        if deadline != nil && firstLeft == nil { return [] }  // the first one's deadline passed: it fails alone
+        func fits(_ statement: StatementJob) -> Bool {
+            guard let firstLeft else { return statement.deadline == nil }
+            guard let theirs = statement.deadline, let left = PostgresSession.milliseconds(from: now, until: theirs) else { return false }
+            return PostgresSession.timeout(firstLeft, fits: left)
+        }
         return state.withLock { state in
             let leased = Swift.max(1, state.machine.leasedCount)
             let share = Swift.min(max, (state.machine.waiters.count + leased - 1) / leased)
             guard share > 0 else { return [] }
             var taken: [StatementJob] = []
             for id in state.machine.waiters {
-                guard let statement = state.waiters[id]?.statement, let theirs = statement.deadline,
-                    let left = PostgresSession.milliseconds(from: now, until: theirs), PostgresSession.timeout(firstLeft, fits: left)
-                else { continue }
+                guard let statement = state.waiters[id]?.statement, fits(statement) else { continue }
                 _ = state.machine.abandonWait(waiter: id)
                 state.waiters[id] = nil
                 taken.append(statement)

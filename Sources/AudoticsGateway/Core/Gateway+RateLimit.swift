@@ -56,7 +56,7 @@ extension Gateway {
     /// A short stable key for a token (its SHA-256, hex, first 32 digits): never the token itself in Redis.
     static func tokenHash(_ token: String) -> String {
         let digest = (try? SHA256.hash(Array(token.utf8))) ?? Array(token.utf8.prefix(16))
-        return RequestID.hex(Array(digest.prefix(16)))
+        return RequestID.hex(digest.prefix(16))
     }
 
     /// Whole seconds, rounded up, at least 1.

@@ -104,6 +104,6 @@ public struct StaticFiles: Sendable {
     /// A strong ETag: the first 16 bytes of the content's SHA-256, in hex and quotes.
     static func etag(_ body: [UInt8]) -> String {
         let digest = (try? SHA256.hash(body)) ?? []
-        return "\"" + RequestID.hex(Array(digest.prefix(16))) + "-" + String(body.count, radix: 16) + "\""
+        return "\"" + RequestID.hex(digest.prefix(16)) + "-" + String(body.count, radix: 16) + "\""
     }
 }

@@ -79,15 +79,15 @@ public final class PostgresPool: Sendable {
     /// Runs one query on a pooled connection; see `PostgresPooledConnection.query(_:)`.
     ///
     /// The statement travels as a job: it waits in the pool's queue when no connection is free, and a worker
-    /// that runs statements takes the ones waiting (oldest first, its share of the queue, at most
-    /// `statementBatchLimit` in all) along and sends
-    /// them in one round trip (`executeEach`: each statement in its own implicit transaction, with its own
-    /// result or error). Under load a connection thus goes from one batch to the next on its own thread,
-    /// without a hand-over through the callers' executors, and one wake-up serves several statements.
+    /// that runs statements takes the ones waiting along (oldest first, its share of the queue, at most
+    /// `statementBatchLimit` in all; see `takeWaitingStatements`) and sends them in one round trip
+    /// (`executeEach`: each statement in its own implicit transaction, with its own result or error). Under load
+    /// a connection thus goes from one batch to the next on its own thread, without a hand-over through the
+    /// callers' executors, and one wake-up serves several statements.
     ///
-    /// Cancelling the calling task: a waiting statement leaves the queue (`57014`), and one running alone is
-    /// cancelled on the server (`57014`). One already sent in a batch with others runs to its end, bounded by
-    /// its `statement_timeout` (a cancel request would hit whichever statement of the batch is running).
+    /// Cancelling the calling task fails the call with `57014` (see `StatementJob.cancel`): a waiting statement
+    /// leaves the queue, one running alone is cancelled on the server, and one sent in a batch with others runs
+    /// to its end with its result dropped.
     public func query(_ query: PostgresQuery, deadline: ContinuousClock.Instant? = nil) async throws(PostgresError) -> PostgresRows {
         try query.checkParameterCount()
         if Task.isCancelled {

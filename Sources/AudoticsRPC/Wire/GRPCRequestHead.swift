@@ -94,13 +94,10 @@ public struct GRPCRequestHead: Hashable, Sendable {
             fields.append(("grpc-accept-encoding", GRPCMessageCompression.acceptEncodingValue(acceptEncodings)))
         }
         if let userAgent { fields.append(("user-agent", userAgent)) }
-        if metadata.contains(where: { $0.key == "user-agent" }) {
-            var custom = metadata
-            custom.removeAll(forKey: "user-agent")
-            try GRPCMetadataCoding.encode(custom, into: &fields)
-        } else {
-            try GRPCMetadataCoding.encode(metadata, into: &fields)
-        }
+        var custom = metadata
+        // Removing copies the storage: only when there is something to remove.
+        if custom.contains(where: { $0.key == "user-agent" }) { custom.removeAll(forKey: "user-agent") }
+        try GRPCMetadataCoding.encode(custom, into: &fields)
         return fields
     }
 

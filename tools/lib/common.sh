@@ -17,6 +17,13 @@ export AUDOTICS_REPO
 # Where the Swift toolchain lives on our machines (Swift 6.3).
 AUDOTICS_SWIFT_BIN="${AUDOTICS_SWIFT_BIN:-/opt/swift/usr/bin}"
 
+# How every release build of ours compiles (tools/up, the benchmarks): release mode, with Swift's run-time
+# exclusivity checks off in every module, ours and our dependencies (the compile-time checks stay; debug builds,
+# so the tests and fuzzers, keep the run-time ones). The checks cost about 10% of the gRPC server's throughput
+# (docs/benchmarks.md); the Swift standard library is built the same way. Package.swift turns them off for our
+# own targets in release builds too, so a plain `swift build -c release` differs only in the dependencies.
+AUDOTICS_SWIFT_RELEASE=(-c release -Xswiftc -enforce-exclusivity=unchecked)
+
 # Debian 12 packages that building, testing and running the platform need.
 AUDOTICS_APT_PACKAGES=(
     build-essential pkg-config

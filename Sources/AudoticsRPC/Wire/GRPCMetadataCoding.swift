@@ -114,8 +114,10 @@ public enum GRPCMetadataCoding {
         let utf8 = name.utf8
         if utf8.first == UInt8(ascii: ":") { return true }
         if utf8.first == UInt8(ascii: "g"), utf8.starts(with: "grpc-".utf8) { return true }
-        switch name {
-        case "content-type", "te", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
+        // By length first: a String comparison that fails is slow, and for custom metadata every one would.
+        switch (utf8.count, name) {
+        case (12, "content-type"), (2, "te"), (10, "connection"), (10, "keep-alive"), (16, "proxy-connection"),
+            (17, "transfer-encoding"), (7, "upgrade"):
             return true
         default:
             return false

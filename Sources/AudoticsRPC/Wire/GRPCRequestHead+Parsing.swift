@@ -49,6 +49,23 @@ extension GRPCRequestHead {
     /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.
     static func shownValue(_ value: String?) -> String { shown(value) }
 
+    /// Whether `path` has the shape `/service/method`, both parts non-empty (what `parsePath` accepts), checked on
+    /// the bytes: the server's per-call test, which needs no substrings.
+    static func isServiceMethodPath(_ path: String) -> Bool {
+        if let result = path.utf8.withContiguousStorageIfAvailable(isServiceMethodPath) { return result }
+        return Array(path.utf8).withUnsafeBufferPointer(isServiceMethodPath)
+    }
+
+    private static func isServiceMethodPath(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: "/") else { return false }
+        var slash = 0
+        for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            guard slash == 0 else { return false }
+            slash = index
+        }
+        return slash > 1 && slash < bytes.count - 1
+    }
+
     /// Splits `/service/method` into its two non-empty parts; `nil` for any other shape.
     static func parsePath(_ path: String) -> (Substring, Substring)? {
         let utf8 = path.utf8
@@ -163,7 +180,7 @@ struct ValidatedRequestFields {
                 message: "content-type \(GRPCRequestHead.shownValue(contentType)) is not application/grpc"
             )
         }
-        guard let path, GRPCRequestHead.parsePath(path) != nil else {
+        guard let path, GRPCRequestHead.isServiceMethodPath(path) else {
             throw GRPCRequestHeadError(
                 code: .unimplemented, message: ":path \(GRPCRequestHead.shownValue(path)) is not of the form /service/method"
             )

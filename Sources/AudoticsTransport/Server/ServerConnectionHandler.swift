@@ -33,7 +33,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var lifecycle: ConnectionLifecycle
     /// Streams counted as active for the lifecycle (opened by a request, not yet closed).
     private var countedStreams = StreamMap<Bool>()
+    /// Fires at the earliest moment the connection could have been idle for `maxIdle`; see `armIdleTimer`.
     private var idleTimer: Scheduled<Void>?
+    /// When the connection last became idle (no active streams); `nil` while it has some.
+    private var idleSince: NIODeadline?
     private var ageTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
     private var keepaliveTimer: Scheduled<Void>?
@@ -163,8 +166,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if countedStreams[streamID] == nil {
             countedStreams[streamID] = true
             lifecycle.streamOpened()
-            idleTimer?.cancel()
-            idleTimer = nil
+            // The idle timer stays scheduled: when it fires it finds the connection busy (or idle again, but not
+            // for long enough) and re-arms itself. Cancelling and scheduling it on every call costs more.
+            idleSince = nil
         }
         let head: GRPCServerRequestHead
         do {
@@ -500,10 +504,31 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         scheduleFlush()
     }
 
+    /// The connection just became idle: it goes away once it has stayed idle for `maxIdle`. One timer serves every
+    /// idle period: when it fires early (a call came and went since it was scheduled), it schedules itself again
+    /// for `maxIdle` after the connection last became idle.
     private func armIdleTimer() {
         guard let maxIdle = configuration.connection.maxIdle else { return }
-        idleTimer?.cancel()
-        idleTimer = schedule(after: maxIdle) { $0.perform($0.lifecycle.idleTimeout()) }
+        let now = NIODeadline.now()
+        idleSince = now
+        if idleTimer == nil { scheduleIdleTimer(at: now + TimeAmount(maxIdle)) }
+    }
+
+    private func scheduleIdleTimer(at deadline: NIODeadline) {
+        guard let eventLoop = context?.eventLoop else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        idleTimer = eventLoop.scheduleTask(deadline: deadline) { loopBound.value.idleTimerFired() }
+    }
+
+    private func idleTimerFired() {
+        idleTimer = nil
+        guard let idleSince, let maxIdle = configuration.connection.maxIdle else { return }
+        let deadline = idleSince + TimeAmount(maxIdle)
+        if deadline <= .now() {
+            perform(lifecycle.idleTimeout())
+        } else {
+            scheduleIdleTimer(at: deadline)
+        }
     }
 
     /// Pings the client every keepalive interval; no acknowledgement within the timeout closes the connection.

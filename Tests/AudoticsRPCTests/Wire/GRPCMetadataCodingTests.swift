@@ -137,6 +137,13 @@ struct GRPCMetadataCodingTests {
         #expect(GRPCMetadataCoding.isReserved("grpc-anything"))
         #expect(!GRPCMetadataCoding.isReserved("grpcx"))
         #expect(!GRPCMetadataCoding.isReserved("user-agent"))
+        for name in ["content-type", "te", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"] {
+            #expect(GRPCMetadataCoding.isReserved(name), "\(name)")
+            // Same length, one byte off: custom metadata.
+            #expect(!GRPCMetadataCoding.isReserved(String(name.dropLast()) + "x"), "\(name)")
+        }
+        #expect(!GRPCMetadataCoding.isReserved("content-typ"))
+        #expect(!GRPCMetadataCoding.isReserved("tee"))
     }
 
     @Test("random header pairs never trap")

@@ -119,11 +119,22 @@ struct GRPCRequestHeadTests {
         #expect(answer.contains { $0.name == "grpc-status" })
     }
 
-    @Test("malformed paths are UNIMPLEMENTED", arguments: ["", "/", "//", "/svc", "/svc/", "//m", "svc/m", "/a/b/c", "/a/b/"])
+    @Test("malformed paths are UNIMPLEMENTED", arguments: [
+        "", "/", "//", "///", "/svc", "/svc/", "//m", "svc/m", "/a/b/c", "/a/b/", "/a//b", "/a//", "x/a/b", " /a/b",
+    ])
     func badPath(value: String) throws {
         let error = try #require(Self.failure(Self.parse(Self.replacing(":path", with: value))))
         #expect(error.httpStatus == 200 && error.error.code == .unimplemented)
         #expect(Self.failure(Self.parse(Self.replacing(":path", with: nil)))?.error.code == .unimplemented)
+    }
+
+    @Test("well-formed paths parse, whatever their bytes", arguments: ["/a/b", "/svc.v1.S/M", "/é/ü", "/ /x", "/a.b-c_d/%2F"])
+    func goodPath(value: String) throws {
+        let fields = Self.replacing(":path", with: value)
+        let head = try Self.parse(fields).get()
+        #expect(head.path == value)
+        let serverHead = try GRPCServerRequestHead(parsingFields: { body in for (name, value) in fields { body(name, value) } })
+        #expect(serverHead.path == value)
     }
 
     @Test("a grpc-timeout that does not parse is 400 INTERNAL; a missing one is no deadline")

@@ -217,7 +217,7 @@ final class RawHTTP2Connection: @unchecked Sendable {
         throw RawConnectionError("the server did not close the connection within \(timeout) s")
     }
 
-    private var isEOF = false
+    private(set) var isEOF = false
 
     /// Reads until `count` bytes are buffered; false at end of stream, on error, or after `timeout` seconds idle.
     private func fill(_ count: Int, timeout: Double) -> Bool {

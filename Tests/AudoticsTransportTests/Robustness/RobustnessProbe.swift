@@ -64,11 +64,12 @@ enum Robustness {
     /// on a fresh connection, and stops it.
     static func withServer(
         maxReceiveMessageBytes: Int = 4 * 1024 * 1024,
+        connection: GRPCServerConfiguration.ConnectionPolicy = .init(gracePeriod: .seconds(2)),
         _ body: (_ port: Int, _ probe: RobustnessProbe) async throws -> Void
     ) async throws {
         let probe = RobustnessProbe()
         let configuration = GRPCServerConfiguration(
-            port: 0, maxReceiveMessageBytes: maxReceiveMessageBytes, threads: 1, connection: .init(gracePeriod: .seconds(2)))
+            port: 0, maxReceiveMessageBytes: maxReceiveMessageBytes, threads: 1, connection: connection)
         let server = try await GRPCServer(configuration: configuration, router: probe.router()).start()
         do {
             try await body(server.port, probe)

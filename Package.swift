@@ -46,7 +46,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
@@ -82,6 +82,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "AudoticsRedis", dependencies: ["CHiredis", "CAudoticsShims"], swiftSettings: strictSwift),
+        // swift-log's line format, written by a thread of its own (logging never blocks an event loop).
+        .target(name: "AudoticsLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
         .target(name: "AudoticsArgon2", dependencies: ["CArgon2"], swiftSettings: strictSwift),
         .target(name: "AudoticsCompression", dependencies: ["CZlib", "CAudoticsShims"], swiftSettings: strictSwift),
 
@@ -252,7 +254,7 @@ let package = Package(
                 "AudoticsAPI", "AudoticsRPC", "AudoticsMigrations", "AudoticsPostgres", "AudoticsProtobuf",
                 "AudoticsHTTP2", "AudoticsTLS", "AudoticsCompression", "AudoticsRedis", "AudoticsInterop", "AudoticsTransport", "AudoticsHealth", "AudoticsReflection",
                 "AudoticsMusic", "AudoticsUsers", "AudoticsAuth", "AudoticsRedisClient", "AudoticsHealthAPI", "AudoticsPlatform",
-                "AudoticsGateway", "AudoticsHTTPServer",
+                "AudoticsGateway", "AudoticsHTTPServer", "AudoticsLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -310,6 +312,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AudoticsHTTP2Tests", dependencies: ["AudoticsHTTP2"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AudoticsLoggingTests",
+            dependencies: ["AudoticsLogging", .product(name: "Logging", package: "swift-log")], swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsTransportTests",
             dependencies: [

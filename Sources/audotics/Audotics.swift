@@ -1,5 +1,7 @@
 import ArgumentParser
+import AudoticsLogging
 import Foundation
+import Logging
 
 /// The one Audotics executable; each part of the platform is a subcommand.
 @main
@@ -15,6 +17,9 @@ struct Audotics: AsyncParsableCommand {
         // Log lines carry local time; without TZ, glibc's localtime_r stats /etc/localtime for every line (one
         // syscall per request logged). TZ=":/etc/localtime" names the same zone and is read once.
         if getenv("TZ") == nil { setenv("TZ", ":/etc/localtime", 1) }
+        // swift-log's line format on standard error, written by a thread of its own: a request's log line costs an
+        // event loop a copy, not a write system call, and a slow reader of the log never stalls a loop.
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, writer: .standardError) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -30,6 +30,9 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     private var remoteAddress = "unknown"
     private var output: [UInt8] = []
     private var flushScheduled = false
+    /// Between `channelRead` and `channelReadComplete`: output produced meanwhile (a handler that answered inline)
+    /// goes out with the flush at `channelReadComplete`, without a loop task of its own.
+    private var inReadBurst = false
     private var phase = Phase.active
     private var streamCount = 0
     private var idleTimer: Scheduled<Void>?
@@ -67,6 +70,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
         let buffer = unwrapInboundIn(data)
         let events: [HTTP2Event]
         do {
@@ -81,6 +85,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
         flush()
         context.fireChannelReadComplete()
     }
@@ -273,7 +278,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
 
     /// Arranges one flush at the end of this event-loop tick, however many responses are written in it.
     private func scheduleFlush() {
-        guard !flushScheduled, let eventLoop = context?.eventLoop else { return }
+        guard !flushScheduled, !inReadBurst, let eventLoop = context?.eventLoop else { return }
         flushScheduled = true
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         eventLoop.execute { loopBound.value.flush() }

@@ -34,6 +34,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var streamsWithWriters: Set<Int32> = []
     private var context: ChannelHandlerContext?
     private var flushScheduled = false
+    /// Between `channelRead` and `channelReadComplete`: output produced meanwhile (a handler that answered inline)
+    /// goes out with the flush at `channelReadComplete`, without a loop task of its own.
+    private var inReadBurst = false
     private var output: [UInt8] = []
     /// Whether new calls are refused (GOAWAY either way); the connection closes once its calls are done.
     private(set) var isDraining = false
@@ -69,6 +72,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
         let buffer = unwrapInboundIn(data)
         let events: [HTTP2Event]
         do {
@@ -83,6 +87,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
         flush()
         context.fireChannelReadComplete()
     }
@@ -286,7 +291,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Arranges one flush at the end of this event-loop tick, however many frames are queued in it.
     private func scheduleFlush() {
-        guard !flushScheduled, !isClosed else { return }
+        guard !flushScheduled, !inReadBurst, !isClosed else { return }
         flushScheduled = true
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         eventLoop.execute { loopBound.value.flush() }

@@ -28,6 +28,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
     private var flushScheduled = false
+    /// Between `channelRead` and `channelReadComplete`: output produced meanwhile (a handler that answered inline)
+    /// goes out with the flush at `channelReadComplete`, without a loop task of its own.
+    private var inReadBurst = false
     private var output: [UInt8] = []
     private var peer = "unknown"
     private var lifecycle: ConnectionLifecycle
@@ -84,6 +87,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
         let buffer = unwrapInboundIn(data)
         let events: [HTTP2Event]
         do {
@@ -98,6 +102,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
         flush()
         context.fireChannelReadComplete()
     }
@@ -429,7 +434,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Arranges one flush at the end of this event-loop tick, however many messages are written in it.
     private func scheduleFlush() {
-        guard !flushScheduled, let eventLoop = context?.eventLoop else { return }
+        guard !flushScheduled, !inReadBurst, let eventLoop = context?.eventLoop else { return }
         flushScheduled = true
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         eventLoop.execute { loopBound.value.flush() }

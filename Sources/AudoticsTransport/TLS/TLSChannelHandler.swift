@@ -19,8 +19,11 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
 
     private let engine: TLSEngine
     private let acceptsProtocol: (String?) -> Bool
-    private var plaintext: [UInt8] = []
     private var ciphertext: [UInt8] = []
+    /// The last buffers passed on, reused when nobody else holds them any more (usually by the next read or
+    /// flush); a buffer still held elsewhere is copied on write, never changed under its holder.
+    private var plaintextBuffer: ByteBuffer?
+    private var ciphertextBuffer: ByteBuffer?
     private var handshakeReported = false
     private var closing = false
 
@@ -41,8 +44,9 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
         let buffer = unwrapInboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { try engine.receive($0) }
-            plaintext.removeAll(keepingCapacity: true)
-            let result = try engine.readPlaintext(into: &plaintext)
+            var plaintext = plaintextBuffer.take() ?? context.channel.allocator.buffer(capacity: Self.recordSize)
+            plaintext.clear()
+            let result = try readPlaintext(into: &plaintext)
             // Records produced by reading (handshake, key updates, alerts) go out now; usually there are none,
             // and then there is nothing to flush either.
             writeCiphertext(context: context, flush: true, flushWhenEmpty: false)
@@ -54,9 +58,10 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
                 }
                 context.fireUserInboundEventTriggered(TLSHandshakeCompletedEvent(applicationProtocol: engine.negotiatedALPN))
             }
-            if !plaintext.isEmpty {
-                context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(bytes: plaintext)))
+            if plaintext.readableBytes > 0 {
+                context.fireChannelRead(wrapInboundOut(plaintext))
             }
+            plaintextBuffer = plaintext
             if result == .endOfStream {
                 context.close(promise: nil)
             }
@@ -101,15 +106,34 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
         context.close(mode: mode, promise: promise)
     }
 
+    /// The largest TLS record's plaintext.
+    private static let recordSize = 16 * 1024
+
+    /// Decrypts everything received so far straight into `buffer`.
+    private func readPlaintext(into buffer: inout ByteBuffer) throws(TLSError) -> TLSEngine.ReadResult {
+        while true {
+            var outcome: Result<TLSEngine.ReadResult, TLSError> = .success(.bytes(0))
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.recordSize) { bytes in
+                outcome = Result { () throws(TLSError) in try engine.readPlaintext(into: bytes) }
+                if case .success(.bytes(let count)) = outcome { return count }
+                return 0
+            }
+            let result = try outcome.get()
+            guard case .bytes = result else { return result }
+        }
+    }
+
     /// Sends whatever records the engine produced.
     private func writeCiphertext(context: ChannelHandlerContext, flush: Bool, flushWhenEmpty: Bool = true) {
-        ciphertext.removeAll(keepingCapacity: true)
-        engine.drainCiphertext(into: &ciphertext)
-        guard !ciphertext.isEmpty else {
+        let pending = engine.pendingCiphertextCount
+        guard pending > 0 else {
             if flush && flushWhenEmpty { context.flush() }
             return
         }
-        let buffer = context.channel.allocator.buffer(bytes: ciphertext)
+        var buffer = ciphertextBuffer.take() ?? context.channel.allocator.buffer(capacity: pending)
+        buffer.clear()
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { engine.drainCiphertext(into: $0) }
+        ciphertextBuffer = buffer
         if flush {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         } else {

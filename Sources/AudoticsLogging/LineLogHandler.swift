@@ -49,7 +49,11 @@ public struct LineLogHandler: LogHandler {
             if let error = event.error { merged["error"] = "\(error)" }
             pretty = Self.prettify(merged)
         }
-        var line = Self.timestamp()
+        let message = event.message.description
+        var line = ""
+        // One allocation for the whole line: the timestamp is 24 bytes, the rest is the parts below.
+        line.reserveCapacity(48 + label.utf8.count + (pretty?.utf8.count ?? 0) + event.source.utf8.count + message.utf8.count)
+        line += Self.timestamp()
         line += " "
         line += event.level.rawValue
         if !label.isEmpty {
@@ -64,7 +68,7 @@ public struct LineLogHandler: LogHandler {
         line += " ["
         line += event.source
         line += "] "
-        line += event.message.description
+        line += message
         line += "\n"
         writer.append(line, urgent: event.level >= .error, synchronous: event.level == .critical)
     }

@@ -46,7 +46,10 @@ public struct LineLogHandler: LogHandler {
             var merged = metadata
             merged.merge(provided) { _, new in new }
             merged.merge(explicit) { _, new in new }
-            if let error = event.error { merged["error"] = "\(error)" }
+            if let error = event.error {
+                merged["error.message"] = "\(error)"
+                merged["error.type"] = "\(String(reflecting: type(of: error)))"
+            }
             pretty = Self.prettify(merged)
         }
         let message = event.message.description

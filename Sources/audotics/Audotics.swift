@@ -28,6 +28,8 @@ struct Audotics: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // The log lines first, then the error that ends the process.
+            LineLogWriter.standardError.flush()
             exit(withError: error)
         }
     }

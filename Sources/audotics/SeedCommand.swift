@@ -1,4 +1,5 @@
 import ArgumentParser
+import AudoticsLogging
 import AudoticsMusic
 import AudoticsPostgres
 import AudoticsRedisClient
@@ -107,6 +108,7 @@ struct SeedCommand: AsyncParsableCommand {
         do {
             let (catalog, skipped) = try CatalogImporter.catalog(from: text, format: format, skippingBadRows: skipBadRows)
             if !skipped.isEmpty {
+                LineLogWriter.standardError.flush()  // log lines before this report, in order
                 FileHandle.standardError.write(Data((CatalogImportError(problems: skipped).description + "\n(skipped)\n").utf8))
             }
             return catalog

@@ -138,6 +138,59 @@ struct LineLogHandlerTests {
         _ = output.drain()
     }
 
+    struct Broken: Error, CustomStringConvertible {
+        var description: String { "the disk is on fire" }
+    }
+
+    @Test("an error travels as error.message and error.type, as StreamLogHandler writes it")
+    func errorMetadata() async throws {
+        let output = PipeOutput()
+        let writer = LineLogWriter(fileDescriptor: output.writeEnd, interval: .milliseconds(10))
+        defer { writer.stop() }
+        let logger = Logger(label: "errors") { LineLogHandler(label: $0, writer: writer) }
+        logger.log(level: .warning, "failed", error: Broken(), metadata: ["id": "1"])
+        let text = try await output.wait { $0.contains("failed") }
+        #expect(text.contains(
+            "warning errors: error.message=the disk is on fire error.type=AudoticsLoggingTests.LineLogHandlerTests.Broken id=1 [AudoticsLoggingTests] failed"),
+            "\(text)")
+    }
+
+    @Test("stop twice returns; lines after stop are still written")
+    func afterStop() throws {
+        let output = PipeOutput()
+        let writer = LineLogWriter(fileDescriptor: output.writeEnd, interval: .seconds(60))
+        let logger = Logger(label: "late") { LineLogHandler(label: $0, writer: writer) }
+        logger.info("before")
+        writer.stop()
+        writer.stop()
+        logger.info("after")
+        let text = output.drain()
+        #expect(text.contains("] before\n") && text.contains("] after\n"), "\(text)")
+    }
+
+    @Test("a critical line or a flush gives up on a stuck output instead of blocking")
+    func stuckOutput() async throws {
+        let output = PipeOutput()
+        // Non-blocking write end: a full pipe is EAGAIN, which the writer retries.
+        _ = fcntl(output.writeEnd, F_SETFL, fcntl(output.writeEnd, F_GETFL) | O_NONBLOCK)
+        let writer = LineLogWriter(
+            fileDescriptor: output.writeEnd, interval: .milliseconds(1), maximumBufferedBytes: 1 << 20,
+            synchronousWait: .milliseconds(200))
+        let logger = Logger(label: "stuck") { LineLogHandler(label: $0, writer: writer) }
+        // Fill the pipe (nobody reads yet): the writer thread keeps retrying its write.
+        for index in 0..<5_000 { logger.info("filling the pipe with line number \(index) and some more text") }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        logger.critical("last words")
+        writer.flush()
+        #expect(ContinuousClock.now - started < .seconds(2), "a synchronous write waited for a stuck output")
+        // Once the output drains, everything arrives, the critical line included.
+        let text = try await output.wait(timeout: .seconds(10)) { $0.contains("last words") }
+        #expect(text.contains("critical stuck: [AudoticsLoggingTests] last words"))
+        writer.stop()
+        _ = output.drain()
+    }
+
     @Test("flush writes what is buffered at once")
     func flush() throws {
         let output = PipeOutput()

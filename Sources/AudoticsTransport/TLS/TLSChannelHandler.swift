@@ -44,9 +44,12 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
         let buffer = unwrapInboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { try engine.receive($0) }
-            var plaintext = plaintextBuffer.take() ?? context.channel.allocator.buffer(capacity: Self.recordSize)
+            // Plaintext is never longer than the ciphertext it came in (plus a record the engine may hold from
+            // before): small reads take small buffers, and a connection keeps little memory between calls.
+            let chunk = min(Self.recordSize, max(1024, buffer.readableBytes))
+            var plaintext = plaintextBuffer.take() ?? context.channel.allocator.buffer(capacity: chunk)
             plaintext.clear()
-            let result = try readPlaintext(into: &plaintext)
+            let result = try readPlaintext(into: &plaintext, chunk: chunk)
             // Records produced by reading (handshake, key updates, alerts) go out now; usually there are none,
             // and then there is nothing to flush either.
             writeCiphertext(context: context, flush: true, flushWhenEmpty: false)
@@ -61,7 +64,7 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
             if plaintext.readableBytes > 0 {
                 context.fireChannelRead(wrapInboundOut(plaintext))
             }
-            plaintextBuffer = plaintext
+            if plaintext.capacity <= Self.retainedBufferLimit { plaintextBuffer = plaintext }
             if result == .endOfStream {
                 context.close(promise: nil)
             }
@@ -108,12 +111,14 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
 
     /// The largest TLS record's plaintext.
     private static let recordSize = 16 * 1024
+    /// Buffers above this size are not kept for the next read or flush (a connection's memory stays small).
+    private static let retainedBufferLimit = 64 * 1024
 
-    /// Decrypts everything received so far straight into `buffer`.
-    private func readPlaintext(into buffer: inout ByteBuffer) throws(TLSError) -> TLSEngine.ReadResult {
+    /// Decrypts everything received so far straight into `buffer`, at least `chunk` bytes of room at a time.
+    private func readPlaintext(into buffer: inout ByteBuffer, chunk: Int) throws(TLSError) -> TLSEngine.ReadResult {
         while true {
             var outcome: Result<TLSEngine.ReadResult, TLSError> = .success(.bytes(0))
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.recordSize) { bytes in
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunk) { bytes in
                 outcome = Result { () throws(TLSError) in try engine.readPlaintext(into: bytes) }
                 if case .success(.bytes(let count)) = outcome { return count }
                 return 0
@@ -133,7 +138,7 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
         var buffer = ciphertextBuffer.take() ?? context.channel.allocator.buffer(capacity: pending)
         buffer.clear()
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { engine.drainCiphertext(into: $0) }
-        ciphertextBuffer = buffer
+        if buffer.capacity <= Self.retainedBufferLimit { ciphertextBuffer = buffer }
         if flush {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         } else {

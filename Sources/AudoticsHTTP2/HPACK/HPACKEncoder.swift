@@ -51,7 +51,7 @@ public final class HPACKEncoder {
             for header in headers {
                 let nameLength = header.name.utf8.count
                 let valueLength = header.value.utf8.count
-                let flags = header.isSensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue
+                let flags = header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue
                 fields.append(
                     nghttp2_nv(name: cursor, value: cursor + nameLength, namelen: nameLength, valuelen: valueLength, flags: UInt8(flags))
                 )

@@ -282,7 +282,7 @@ func withNameValuePairs<Result>(
         storage.append(contentsOf: header.name.utf8)
         let valueStart = storage.count
         storage.append(contentsOf: header.value.utf8)
-        offsets.append((nameStart..<valueStart, valueStart..<storage.count, header.isSensitive))
+        offsets.append((nameStart..<valueStart, valueStart..<storage.count, header.isNeverIndexed))
     }
     storage.append(0)  // never empty, so the base address exists
     return storage.withUnsafeMutableBufferPointer { bytes in

@@ -27,7 +27,7 @@ public final class PreparedHeaders: Sendable {
             offset = bytes[offset...].initialize(fromContentsOf: header.value.utf8)
             pairs.baseAddress!.advanced(by: index).initialize(to: nghttp2_nv(
                 name: name, value: value, namelen: header.name.utf8.count, valuelen: header.value.utf8.count,
-                flags: UInt8(header.isSensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
+                flags: UInt8(header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
         }
     }
 

@@ -220,7 +220,9 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
         fields.reserveCapacity(response.headers.count + 2)
         for (name, value) in response.headers
         where !ResponseFields.isFramingField(name) && !ResponseFields.isConnectionField(name) && ResponseFields.isSafe(name: name, value: value) {
-            fields.append(HPACKHeader(name: name.lowercased(), value: value, isSensitive: name == "set-cookie"))
+            let name = name.lowercased()
+            fields.append(HPACKHeader(
+                name: name, value: value, isSensitive: name == "set-cookie", isIndexable: !HPACKHeader.changesEveryMessage(name)))
         }
         if ResponseFields.hasContentLength(status: status) {
             fields.append(HPACKHeader(name: "content-length", value: String(response.body.count)))

@@ -367,7 +367,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func hpack(_ fields: [(name: String, value: String)]) -> [HPACKHeader] {
         fields.map { field in
-            HPACKHeader(name: field.name, value: field.value, isSensitive: field.name == "authorization")
+            HPACKHeader(
+                name: field.name, value: field.value, isSensitive: field.name == "authorization",
+                isIndexable: !HPACKHeader.changesEveryMessage(field.name))
         }
     }
 }

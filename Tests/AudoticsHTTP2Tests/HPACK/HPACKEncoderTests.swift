@@ -45,6 +45,32 @@ struct HPACKEncoderTests {
         #expect(token[0].description == "authorization: <redacted>")
     }
 
+    @Test("fields whose values change every message stay out of the table; the fields that repeat keep theirs")
+    func unindexable() throws {
+        let encoder = try HPACKEncoder()
+        let decoder = try HPACKDecoder()
+        let stable = HPACKHeader(name: "content-type", value: "application/grpc")
+        func block(_ id: Int) -> [HPACKHeader] {
+            [stable, HPACKHeader(name: "x-request-id", value: "request-\(id)", isIndexable: !HPACKHeader.changesEveryMessage("x-request-id"))]
+        }
+        _ = try decoder.decode(try encoder.encode(block(0)))
+        let tableAfterFirst = encoder.dynamicTableSize
+        #expect(tableAfterFirst == stable.size)  // only the stable field was indexed
+        for id in 1...200 {
+            let decoded = try decoder.decode(try encoder.encode(block(id)))
+            #expect(decoded.map(\.value) == ["application/grpc", "request-\(id)"])
+        }
+        #expect(encoder.dynamicTableSize == tableAfterFirst)
+        #expect(decoder.dynamicTableSize == tableAfterFirst)
+        #expect(block(1)[1].description == "x-request-id: request-1")  // not a secret: shown
+        for name in ["grpc-timeout", "x-request-id", "traceparent", "date", "ratelimit-remaining", "retry-after"] {
+            #expect(HPACKHeader.changesEveryMessage(name), "\(name)")
+        }
+        for name in ["content-type", "authorization", "user-agent", "grpc-accept-encoding", "x-request-i", "dates"] {
+            #expect(!HPACKHeader.changesEveryMessage(name), "\(name)")
+        }
+    }
+
     @Test("the RFC 7541 C.4 first request encodes to the RFC's bytes")
     func rfcEncoding() throws {
         let encoder = try HPACKEncoder()

@@ -49,32 +49,35 @@ extension GRPCRequestHead {
     /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.
     static func shownValue(_ value: String?) -> String { shown(value) }
 
-    /// Whether `path` has the shape `/service/method`, both parts non-empty (what `parsePath` accepts), checked on
-    /// the bytes: the server's per-call test, which needs no substrings.
+    /// Whether `path` has the shape `/service/method`, both parts non-empty: the server's per-call test, which needs
+    /// no substrings.
     static func isServiceMethodPath(_ path: String) -> Bool {
-        if let result = path.utf8.withContiguousStorageIfAvailable(isServiceMethodPath) { return result }
-        return Array(path.utf8).withUnsafeBufferPointer(isServiceMethodPath)
-    }
-
-    private static func isServiceMethodPath(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 4, bytes[0] == UInt8(ascii: "/") else { return false }
-        var slash = 0
-        for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "/") {
-            guard slash == 0 else { return false }
-            slash = index
-        }
-        return slash > 1 && slash < bytes.count - 1
+        methodSlashOffset(path) != nil
     }
 
     /// Splits `/service/method` into its two non-empty parts; `nil` for any other shape.
     static func parsePath(_ path: String) -> (Substring, Substring)? {
+        guard let offset = methodSlashOffset(path) else { return nil }
         let utf8 = path.utf8
-        guard utf8.first == UInt8(ascii: "/") else { return nil }
-        let serviceStart = utf8.index(after: utf8.startIndex)
-        guard let slash = utf8[serviceStart...].firstIndex(of: UInt8(ascii: "/")), slash != serviceStart else { return nil }
-        let methodStart = utf8.index(after: slash)
-        guard methodStart != utf8.endIndex, !utf8[methodStart...].contains(UInt8(ascii: "/")) else { return nil }
-        return (path[serviceStart..<slash], path[methodStart...])
+        let slash = utf8.index(utf8.startIndex, offsetBy: offset)
+        return (path[utf8.index(after: utf8.startIndex)..<slash], path[utf8.index(after: slash)...])
+    }
+
+    /// The byte offset of the `/` between service and method when `path` is `/service/method` with both parts
+    /// non-empty, checked on its bytes; `nil` for any other shape.
+    private static func methodSlashOffset(_ path: String) -> Int? {
+        if let result = path.utf8.withContiguousStorageIfAvailable(methodSlashOffset) { return result }
+        return Array(path.utf8).withUnsafeBufferPointer(methodSlashOffset)
+    }
+
+    private static func methodSlashOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: "/") else { return nil }
+        var slash = 0
+        for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+            guard slash == 0 else { return nil }
+            slash = index
+        }
+        return slash > 1 && slash < bytes.count - 1 ? slash : nil
     }
 
     /// A received value quoted for an error message: at most 64 characters, non-printable bytes as `?`.

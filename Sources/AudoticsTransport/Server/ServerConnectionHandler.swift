@@ -520,9 +520,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func scheduleIdleTimer(at deadline: NIODeadline) {
-        guard let eventLoop = context?.eventLoop else { return }
-        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        idleTimer = eventLoop.scheduleTask(deadline: deadline) { loopBound.value.idleTimerFired() }
+        idleTimer = schedule(at: deadline) { $0.idleTimerFired() }
     }
 
     private func idleTimerFired() {
@@ -550,10 +548,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     /// Runs `body` on this connection's loop after `delay`.
     private func schedule(after delay: Duration, _ body: @escaping (ServerConnectionHandler) -> Void) -> Scheduled<Void>? {
+        schedule(at: .now() + TimeAmount(delay), body)
+    }
+
+    /// Runs `body` on this connection's loop at `deadline`.
+    private func schedule(at deadline: NIODeadline, _ body: @escaping (ServerConnectionHandler) -> Void) -> Scheduled<Void>? {
         guard let eventLoop = context?.eventLoop else { return nil }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let action = NIOLoopBound(body, eventLoop: eventLoop)
-        return eventLoop.scheduleTask(in: TimeAmount(delay)) { action.value(loopBound.value) }
+        return eventLoop.scheduleTask(deadline: deadline) { action.value(loopBound.value) }
     }
 }
 

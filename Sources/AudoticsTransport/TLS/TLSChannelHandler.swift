@@ -19,7 +19,6 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
 
     private let engine: TLSEngine
     private let acceptsProtocol: (String?) -> Bool
-    private var ciphertext: [UInt8] = []
     /// The last buffers passed on, reused when nobody else holds them any more (usually by the next read or
     /// flush); a buffer still held elsewhere is copied on write, never changed under its holder.
     private var plaintextBuffer: ByteBuffer?
@@ -36,7 +35,7 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
 
     public func channelActive(context: ChannelHandlerContext) {
         // A client's ClientHello is already queued.
-        writeCiphertext(context: context, flush: true)
+        writeCiphertext(context: context)
         context.fireChannelActive()
     }
 
@@ -52,7 +51,7 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
             let result = try readPlaintext(into: &plaintext, chunk: chunk)
             // Records produced by reading (handshake, key updates, alerts) go out now; usually there are none,
             // and then there is nothing to flush either.
-            writeCiphertext(context: context, flush: true, flushWhenEmpty: false)
+            writeCiphertext(context: context, flushWhenEmpty: false)
             if engine.isHandshakeComplete && !handshakeReported {
                 handshakeReported = true
                 guard acceptsProtocol(engine.negotiatedALPN) else {
@@ -70,7 +69,7 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
             }
         } catch {
             // The engine failed for good: send its alert, then close.
-            writeCiphertext(context: context, flush: true)
+            writeCiphertext(context: context)
             context.fireErrorCaught(error)
             context.close(promise: nil)
         }
@@ -88,19 +87,17 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
     }
 
     public func flush(context: ChannelHandlerContext) {
-        writeCiphertext(context: context, flush: true)
+        writeCiphertext(context: context)
     }
 
     public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         if !closing, mode == .all, engine.isHandshakeComplete {
             closing = true
             try? engine.shutdown()
-            ciphertext.removeAll(keepingCapacity: true)
-            engine.drainCiphertext(into: &ciphertext)
-            if !ciphertext.isEmpty {
+            if let last = takeCiphertext(context: context) {
                 // Close once the last records (a response, close_notify) reached the socket, not before: closing
                 // with writes still pending would drop them.
-                let written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: ciphertext)))
+                let written = context.writeAndFlush(wrapOutboundOut(last))
                 let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
                 written.whenComplete { _ in loopBound.value.close(mode: mode, promise: promise) }
                 return
@@ -128,22 +125,24 @@ public final class TLSChannelHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Sends whatever records the engine produced.
-    private func writeCiphertext(context: ChannelHandlerContext, flush: Bool, flushWhenEmpty: Bool = true) {
-        let pending = engine.pendingCiphertextCount
-        guard pending > 0 else {
-            if flush && flushWhenEmpty { context.flush() }
-            return
+    /// Sends and flushes whatever records the engine produced; with nothing to send, flushes only when asked.
+    private func writeCiphertext(context: ChannelHandlerContext, flushWhenEmpty: Bool = true) {
+        if let buffer = takeCiphertext(context: context) {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        } else if flushWhenEmpty {
+            context.flush()
         }
+    }
+
+    /// The records the engine produced, in the reused buffer; nil when there are none.
+    private func takeCiphertext(context: ChannelHandlerContext) -> ByteBuffer? {
+        let pending = engine.pendingCiphertextCount
+        guard pending > 0 else { return nil }
         var buffer = ciphertextBuffer.take() ?? context.channel.allocator.buffer(capacity: pending)
         buffer.clear()
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { engine.drainCiphertext(into: $0) }
         if buffer.capacity <= Self.retainedBufferLimit { ciphertextBuffer = buffer }
-        if flush {
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        } else {
-            context.write(wrapOutboundOut(buffer), promise: nil)
-        }
+        return buffer
     }
 }
 

@@ -237,13 +237,13 @@ struct PostgresPoolTests {
 
     @Test("a statement_timeout in force stands for a new deadline only within 1/64 early and 1/4 late")
     func statementTimeoutTolerance() {
-        #expect(PostgresSession.timeout(10_000, fits: 10_000))
-        #expect(PostgresSession.timeout(9_900, fits: 10_000))
-        #expect(!PostgresSession.timeout(9_800, fits: 10_000))
-        #expect(PostgresSession.timeout(12_500, fits: 10_000))
-        #expect(!PostgresSession.timeout(12_600, fits: 10_000))
-        #expect(!PostgresSession.timeout(300, fits: 1))
-        #expect(PostgresSession.timeout(1, fits: 1))
+        #expect(StatementTimeout.timeout(10_000, fits: 10_000))
+        #expect(StatementTimeout.timeout(9_900, fits: 10_000))
+        #expect(!StatementTimeout.timeout(9_800, fits: 10_000))
+        #expect(StatementTimeout.timeout(12_500, fits: 10_000))
+        #expect(!StatementTimeout.timeout(12_600, fits: 10_000))
+        #expect(!StatementTimeout.timeout(300, fits: 1))
+        #expect(StatementTimeout.timeout(1, fits: 1))
     }
 
     @Test("a pipeline sends a batch in one go and returns results in order; a failure rolls the batch back")

@@ -27,6 +27,11 @@ struct StatementCache {
     /// Records that `key` was prepared under the name returned by `nextName()`.
     mutating func insert(_ key: Key, name: String) { names[key] = name }
 
+    /// Forgets `key` if it is still prepared as `name` (its prepare failed).
+    mutating func remove(_ key: Key, ifNamed name: String) {
+        if names[key] == name { names[key] = nil }
+    }
+
     /// A fresh statement name for this connection.
     mutating func nextName() -> String {
         nextNumber += 1

@@ -6,16 +6,20 @@ extension PostgresPool {
         /// Where to connect: a libpq URL or key=value string; multi-host strings
         /// (`postgresql://h1:5432,h2:5432/db?target_session_attrs=read-write`) are tried in order by libpq.
         public var connectionString: PostgresConnectionString
-        /// The most connections (and worker threads) the pool opens.
+        /// The most connections the pool opens.
         public var maxConnections: Int = 8
+        /// The most independent statements (or batches) of different callers one connection carries at once:
+        /// when every connection has work in flight, further statements are pipelined behind it, up to this many
+        /// per connection, before they wait for one. 1 turns pipelining across callers off.
+        public var maxPipelinedStatements: Int = 16
         /// The longest a lease request waits for a free connection when the caller's deadline is later or absent.
         public var acquireTimeout: Duration = .seconds(10)
-        /// A connection unused for this long is closed (its thread stays, and reconnects when needed).
+        /// A connection unused for this long is closed (and reopened when needed).
         public var idleTimeout: Duration = .seconds(300)
         /// A connection older than this is replaced the next time it is free.
         public var maxLifetime: Duration = .seconds(3600)
-        /// A connection unused for this long is pinged (one round trip) before reuse; every reuse also
-        /// checks the socket without a round trip.
+        /// A connection unused for this long is pinged (one round trip) before reuse. A connection the server
+        /// closes is noticed at once anyway: the pool watches every socket.
         public var healthCheckInterval: Duration = .seconds(30)
         /// libpq's `connect_timeout` in seconds, when the connection string does not set one.
         public var connectTimeoutSeconds: Int = 5
@@ -23,7 +27,7 @@ extension PostgresPool {
         public var maxPreparedStatements: Int = 512
         /// Where notices and pool events are logged.
         public var logger: Logger
-        /// Called (on a worker thread) for every notice the server sends; keep it short.
+        /// Called (on the pool's thread) for every notice the server sends; keep it short.
         public var noticeHandler: (@Sendable (PostgresNotice) -> Void)?
 
         /// A configuration for `connectionString` with the defaults above.

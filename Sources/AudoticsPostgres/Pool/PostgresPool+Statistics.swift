@@ -1,17 +1,18 @@
 extension PostgresPool {
     /// A snapshot of the pool's state.
     public struct Statistics: Sendable, Hashable {
-        /// Worker threads started (at most `maxConnections`).
+        /// Connections open or being opened (at most `maxConnections`).
         public var workers: Int
-        /// Workers leased right now.
+        /// Connections leased right now (`withConnection`, `withTransaction`).
         public var leased: Int
-        /// Lease requests waiting for a worker.
+        /// Requests waiting for a connection.
         public var waiting: Int
         /// Connections opened since the pool started (reconnections included).
         public var connectionsOpened: Int
         /// Connections closed since the pool started.
         public var connectionsClosed: Int
-        /// Statements of `query` sent in a batch with others since the pool started (see `query(_:deadline:)`).
+        /// Statements and batches of `query` and `pipeline` sent to a connection along with other callers' (in
+        /// one turn of the pool's loop, or while others were in flight on it) since the pool started.
         public var statementsBatched: Int = 0
 
         /// Connections open right now.
@@ -21,10 +22,10 @@ extension PostgresPool {
     /// The pool's current state.
     public var statistics: Statistics {
         let counts = counters.snapshot
-        return state.withLock { state in
-            Statistics(
-                workers: state.machine.workerCount, leased: state.machine.leasedCount, waiting: state.machine.waiters.count,
-                connectionsOpened: counts.opened, connectionsClosed: counts.closed, statementsBatched: counts.batched)
-        }
+        var statistics = loop?.statistics.withLock { $0 } ?? Statistics(workers: 0, leased: 0, waiting: 0, connectionsOpened: 0, connectionsClosed: 0)
+        statistics.connectionsOpened = counts.opened
+        statistics.connectionsClosed = counts.closed
+        statistics.statementsBatched = counts.batched
+        return statistics
     }
 }

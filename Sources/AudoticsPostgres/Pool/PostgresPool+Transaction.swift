@@ -15,16 +15,16 @@ extension PostgresPool {
     ) async throws -> Value {
         try await withConnection(deadline: deadline, isolation: callerIsolation) { connection in
             let transaction = PostgresPooledConnection(
-                worker: connection.worker, lease: connection.lease, deadline: deadline, inTransaction: true)
+                pool: self, token: connection.token, deadline: deadline, inTransaction: true)
             var attempt = 1
             while true {
-                try await connection.begin(level, deadline: deadline)
+                _ = try await connection.perform(.begin(level))
                 do {
                     let value = try await body(transaction)
-                    try await transaction.commit()
+                    _ = try await transaction.perform(.commit)
                     return value
                 } catch {
-                    try? await transaction.control("ROLLBACK", inTransaction: true)
+                    _ = try? await transaction.perform(.rollback)
                     guard let failure = error as? PostgresError, Self.isRetryable(failure.code), attempt < maxAttempts else {
                         throw error
                     }
@@ -49,36 +49,5 @@ extension PostgresPool {
     static func backoff(attempt: Int) -> Duration {
         let ceiling = min(100_000, 5_000 << min(attempt - 1, 10))
         return .microseconds(Int.random(in: 0...ceiling))
-    }
-}
-
-extension PostgresPooledConnection {
-    /// Begins a transaction, with `statement_timeout` from `deadline` for all of it.
-    func begin(_ level: PostgresIsolationLevel, deadline: ContinuousClock.Instant?) async throws(PostgresError) {
-        try await worker.run(lease: lease) { context throws(PostgresError) in
-            let session = try context.readySession(inTransaction: false)
-            // SET LOCAL overrides a session-level timeout left by earlier statements, in the same round trip
-            // (`DEFAULT`: the server's own setting, as RESET would give).
-            var sql = "BEGIN ISOLATION LEVEL \(level.rawValue)"
-            if let deadline {
-                sql += "; SET LOCAL statement_timeout = \(try PostgresSession.milliseconds(until: deadline))"
-            } else if session.timeoutMilliseconds != nil {
-                sql += "; SET LOCAL statement_timeout = DEFAULT"
-            }
-            try session.executeSimple(sql)
-        }
-    }
-
-    /// Commits; a transaction that already failed is rolled back and reported as `25P02`, since COMMIT
-    /// would silently roll it back.
-    func commit() async throws(PostgresError) {
-        try await worker.run(lease: lease) { context throws(PostgresError) in
-            let session = try context.readySession(inTransaction: true)
-            guard !session.isFailedTransaction else {
-                try session.executeSimple("ROLLBACK")
-                throw PostgresError(code: .inFailedTransaction, message: "a statement of the transaction failed; rolled back")
-            }
-            try session.executeSimple("COMMIT")
-        }
     }
 }

@@ -1,13 +1,13 @@
 /// A leased connection, valid only inside the `withConnection` or `withTransaction` closure that received
 /// it (afterwards every call fails with `08003`).
 ///
-/// Every call runs on the connection's worker thread while the caller is suspended. Outside a transaction
-/// each statement gets `statement_timeout` from the lease's deadline (so it fails with `57014` when the
-/// deadline passes); inside `withTransaction` the transaction's `SET LOCAL` covers every statement.
-/// Cancelling the calling task asks the server to cancel the running statement.
+/// Calls run on the pool's thread while the caller is suspended. Outside a transaction each statement gets
+/// `statement_timeout` from the lease's deadline (so it fails with `57014` when the deadline passes); inside
+/// `withTransaction` the transaction's `SET LOCAL` covers every statement. Cancelling the calling task asks the
+/// server to cancel the running statement.
 public struct PostgresPooledConnection: Sendable {
-    let worker: PostgresWorker
-    let lease: UInt64
+    let pool: PostgresPool
+    let token: LeaseToken
     /// The lease's deadline, if any.
     public let deadline: ContinuousClock.Instant?
     /// Whether calls run inside `withTransaction`.
@@ -20,12 +20,8 @@ public struct PostgresPooledConnection: Sendable {
     /// the deadline, `08006` when the connection is lost.
     public func query(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
         try query.checkParameterCount()
-        let (deadline, inTransaction) = (self.deadline, self.inTransaction)
-        return try await worker.run(lease: lease) { context throws(PostgresError) in
-            let session = try context.readySession(inTransaction: inTransaction)
-            if !inTransaction { try session.applyTimeout(deadline) }
-            return try session.execute(query)
-        }
+        guard case .rows(let rows) = try await perform(.statement(query)) else { throw PostgresPool.unexpectedReply }
+        return rows
     }
 
     /// Sends every query before reading any result (libpq pipeline mode, one sync at the end) and returns
@@ -35,32 +31,19 @@ public struct PostgresPooledConnection: Sendable {
     /// of the batch is committed and the first error is thrown. Inside a transaction a failure aborts the
     /// transaction as any failed statement does.
     public func pipeline(_ queries: [PostgresQuery]) async throws(PostgresError) -> [PostgresRows] {
-        try await pipeline(queries, endingLease: false)
-    }
-
-    /// `pipeline(_:)`; with `endingLease`, the job also does the clean-up of a lease's end on the worker thread, so
-    /// that a one-batch lease wakes the worker once.
-    func pipeline(_ queries: [PostgresQuery], endingLease: Bool) async throws(PostgresError) -> [PostgresRows] {
-        let (deadline, inTransaction) = (self.deadline, self.inTransaction)
-        return try await worker.run(lease: lease) { context throws(PostgresError) in
-            defer { if endingLease { context.resetAfterLease() } }
-            let session = try context.readySession(inTransaction: inTransaction)
-            if !inTransaction { try session.applyTimeout(deadline) }
-            return try session.pipeline(queries)
-        }
+        guard !queries.isEmpty else { return [] }
+        for query in queries { try query.checkParameterCount() }
+        guard case .batch(let rows) = try await perform(.pipeline(queries)) else { throw PostgresPool.unexpectedReply }
+        return rows
     }
 
     /// How many prepared statements this connection holds (for tests and diagnostics).
     public func preparedStatementCount() async throws(PostgresError) -> Int {
-        try await worker.run(lease: lease) { context throws(PostgresError) in
-            context.session?.statements.count ?? 0
-        }
+        guard case .count(let count) = try await perform(.preparedStatementCount) else { throw PostgresPool.unexpectedReply }
+        return count
     }
 
-    /// Runs our own transaction-control SQL (never caller text) on the connection.
-    func control(_ sql: String, inTransaction: Bool) async throws(PostgresError) {
-        try await worker.run(lease: lease) { context throws(PostgresError) in
-            try context.readySession(inTransaction: inTransaction).executeSimple(sql)
-        }
+    func perform(_ work: PoolWork) async throws(PostgresError) -> PoolReply {
+        try await pool.perform(work, deadline: deadline, lease: token, inTransaction: inTransaction)
     }
 }

@@ -5,6 +5,10 @@
 
 #include <openssl/ssl.h>
 #include <zlib.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#endif
 
 // MARK: OpenSSL
 

@@ -8,8 +8,9 @@ internal import CLibPQ
 /// A **blocking** PostgreSQL connection over libpq: every call waits for the network on the calling thread.
 ///
 /// Drive it only from a dedicated thread — never from an event-loop thread or from Swift
-/// concurrency's cooperative pool, where a blocked thread stalls unrelated work. The non-blocking pool
-/// for services is built in issue 4. The connection is the single owner of its `PGconn`, which
+/// concurrency's cooperative pool, where a blocked thread stalls unrelated work. Services use `PostgresPool`,
+/// which opens its connections with this type on a thread of their own and then drives them without
+/// blocking. The connection is the single owner of its `PGconn`, which
 /// `deinit` closes. Not `Sendable`: libpq connections must not be used from two threads at once.
 public final class PostgresConnection {
     /// libpq's connection; owned by this object and closed in `deinit`.

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Connection open/close counts and batched statements, updated by worker threads and read by
+/// Connection open/close counts and batched statements, updated by the pool's thread and read by
 /// `PostgresPool.statistics`.
 final class PoolCounters: Sendable {
     private let counts = Mutex<(opened: Int, closed: Int, batched: Int)>((0, 0, 0))

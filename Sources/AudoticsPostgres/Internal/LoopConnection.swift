@@ -24,6 +24,8 @@ final class LoopConnection {
     /// When work was last given to the connection or answered by it (idle timeout, health check).
     var lastUsed: ContinuousClock.Instant
     var statements: StatementCache
+    /// Statements whose prepare group is still in flight, and how it will turn out.
+    var pendingPrepares: [StatementCache.Key: PrepareOutcome] = [:]
     /// Our `statement_timeout` at session level as of the last group sent.
     var timeout: TimeoutSetting = .serverDefault
     private let notices: NoticeSink
@@ -160,12 +162,15 @@ final class LoopConnection {
             if missing > 0, statements.count + missing > statements.capacity, outsideTransaction {
                 guard sendControl(["DEALLOCATE ALL"], purpose: .housekeeping) else { return nil }
                 statements.removeAll()
+                pendingPrepares.removeAll()
             }
         }
         var names: [String] = []
         names.reserveCapacity(queries.count)
         for (query, key) in zip(queries, keys) {
             if let name = statements.name(for: key) {
+                // Prepared in a group still in flight: if that prepare fails, this statement fails the same way.
+                if let pending = pendingPrepares[key] { outcomes.append(pending) }
                 names.append(name)
                 continue
             }
@@ -177,6 +182,7 @@ final class LoopConnection {
             }
             guard sent else { return nil }
             statements.insert(key, name: name)
+            pendingPrepares[key] = outcome
             outcomes.append(outcome)
             names.append(name)
         }

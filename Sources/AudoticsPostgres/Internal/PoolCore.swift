@@ -278,6 +278,7 @@ final class PoolCore {
             error = failure
         }
         connectFailures += 1
+        counters.connectionFailed()
         retryConnectAt = ContinuousClock.now.advanced(by: .milliseconds(min(500, 25 << min(connectFailures - 1, 5))))
         logger.warning("cannot open a PostgreSQL connection", metadata: ["postgres.sqlstate": "\(error.code)", "error": "\(error.message)"])
         // With no connection to wait for, the requests waiting would only time out: they get the reason now.
@@ -349,6 +350,7 @@ final class PoolCore {
                 connection.checking = false
                 if case .failure = group.results.first { connection.retiring = true }
             case .prepare(let key, let name, let outcome):
+                if connection.pendingPrepares[key] === outcome { connection.pendingPrepares[key] = nil }
                 if case .failure(let error) = group.results.first ?? .failure(LoopConnection.lost) {
                     outcome.error = error
                     connection.statements.remove(key, ifNamed: name)
@@ -571,6 +573,8 @@ final class PoolCore {
         var wanted = liveWaiting
         if wanted == 0, pipelinedBehindOthers { wanted = 1 }
         pipelinedBehindOthers = false
+        // After a failed attempt, one at a time until one succeeds.
+        if connectFailures > 0 { wanted = min(wanted, 1) }
         for _ in 0..<min(room, max(0, wanted - connecting)) { startConnecting() }
     }
 

@@ -11,6 +11,9 @@ extension PostgresPool {
         public var connectionsOpened: Int
         /// Connections closed since the pool started.
         public var connectionsClosed: Int
+        /// Connection attempts that failed since the pool started (while the server is unreachable they back
+        /// off from 25 ms to 500 ms apart).
+        public var connectionAttemptsFailed: Int = 0
         /// Statements and batches of `query` and `pipeline` sent to a connection along with other callers' (in
         /// one turn of the pool's loop, or while others were in flight on it) since the pool started.
         public var statementsBatched: Int = 0
@@ -26,6 +29,7 @@ extension PostgresPool {
         statistics.connectionsOpened = counts.opened
         statistics.connectionsClosed = counts.closed
         statistics.statementsBatched = counts.batched
+        statistics.connectionAttemptsFailed = counts.failed
         return statistics
     }
 }

@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "AudoticsTLS", dependencies: ["COpenSSL", "CAudoticsShims"], swiftSettings: strictSwift),
         .target(
             name: "AudoticsPostgres",
-            dependencies: ["CLibPQ", "CAudoticsShims", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "COpenSSL", "CAudoticsShims", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift
         ),
         .target(name: "AudoticsRedis", dependencies: ["CHiredis", "CAudoticsShims"], swiftSettings: strictSwift),

@@ -157,6 +157,42 @@ struct PostgresPoolSharingTests {
             #expect(failed >= 1 && failed <= 10, "\(failed) connection attempts for 100 requests")
         }
     }
+
+    @Test("a statement whose implicit transaction fails to commit fails (a deferred constraint)")
+    func commitTimeFailure() async throws {
+        try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in
+            let table = TestDatabase.uniqueName("deferred")
+            _ = try await pool.query("CREATE TABLE \(identifier: table) (id int8 UNIQUE DEFERRABLE INITIALLY DEFERRED)")
+            _ = try await pool.query("INSERT INTO \(identifier: table) VALUES (1)")
+            // The insert itself succeeds; the check at commit fails, after the statement's own result.
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.query("INSERT INTO \(identifier: table) VALUES (1) RETURNING id")
+            }
+            #expect(error?.code == .uniqueViolation)
+            let count = try await pool.query("SELECT count(*) AS n FROM \(identifier: table)")
+            #expect(try count.first?.decode(Int.self, column: "n") == 1)
+            _ = try await pool.query("DROP TABLE \(identifier: table)")
+        }
+    }
+
+    @Test("a prepared statement whose result type changed is prepared again")
+    func invalidatedStatement() async throws {
+        try await TestDatabase.withPool(configure: { $0.maxConnections = 1 }) { pool in
+            let table = TestDatabase.uniqueName("altered")
+            _ = try await pool.query("CREATE TABLE \(identifier: table) (a int8)")
+            _ = try await pool.query("INSERT INTO \(identifier: table) VALUES (1)")
+            let select: PostgresQuery = "SELECT * FROM \(identifier: table)"
+            #expect(try await pool.query(select).columns.count == 1)
+            _ = try await pool.query("ALTER TABLE \(identifier: table) ADD COLUMN b int8")
+            do {
+                _ = try await pool.query(select)
+            } catch let error as PostgresError {
+                #expect(error.code == SQLState(rawValue: "0A000"))
+            }
+            #expect(try await pool.query(select).columns.count == 2)
+            _ = try await pool.query("DROP TABLE \(identifier: table)")
+        }
+    }
 }
 
 /// A flag tasks poll to know when to stop.

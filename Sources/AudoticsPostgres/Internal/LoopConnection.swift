@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 internal import CLibPQ
+internal import COpenSSL
 
 /// One open connection as the pool loop drives it: libpq in non-blocking pipeline mode, so that statements of
 /// several callers can be on their way at once, each group of messages ended by its own sync.
@@ -43,8 +44,11 @@ final class LoopConnection {
     var reserved = false
     /// A health-check ping is on its way; no new work until it is answered.
     var checking = false
-    /// A cancel request is on its way; no new work until it has been sent, so that it cannot hit the wrong statement.
+    /// A cancel request is on its way, or waits for its statement to reach the head of the pipeline (`cancelTarget`);
+    /// no new work until it has been sent, so that it cannot hit the wrong statement.
     var cancelling = false
+    /// The request to cancel once the groups ahead of it (our own housekeeping) are answered.
+    var cancelTarget: PoolRequest?
     /// Past its lifetime: it takes no new work and closes once drained.
     var retiring = false
     /// Work of the lease holder that arrived while a cancel request was on its way.
@@ -87,6 +91,8 @@ final class LoopConnection {
         case batch
         /// Our own statements; `failure` is reported even when they succeed (a ROLLBACK instead of a COMMIT).
         case control(failure: PostgresError?)
+        /// `COMMIT`: the server answers with the tag `ROLLBACK` when the transaction had failed.
+        case commit
     }
 
     /// Whether a prepare sent earlier failed (a statement using it must fail with the same error).
@@ -199,11 +205,18 @@ final class LoopConnection {
             }
             if case .milliseconds(let current) = timeout, StatementTimeout.timeout(current, fits: left) { return }
             guard sendControl(["SET statement_timeout = \(left)"], purpose: .housekeeping) else { throw Self.lost }
-            timeout = .milliseconds(left)
+            timeout = settlesAtSessionLevel ? .milliseconds(left) : .unknown
         } else if timeout != .serverDefault {
             guard sendControl(["RESET statement_timeout"], purpose: .housekeeping) else { throw Self.lost }
-            timeout = .serverDefault
+            timeout = settlesAtSessionLevel ? .serverDefault : .unknown
         }
+    }
+
+    /// Whether a `SET` sent now outlives the statements after it: always on a shared connection (its groups are
+    /// implicit transactions of their own), but on a leased one only outside a transaction the holder began
+    /// (a rollback would undo it; then the next statement sets the timeout again).
+    private var settlesAtSessionLevel: Bool {
+        lease == nil || (groups.isEmpty && transactionStatus == PQTRANS_IDLE)
     }
 
     static let lost = PostgresError(code: .connectionFailure, message: "the connection to the server was lost")
@@ -231,7 +244,13 @@ final class LoopConnection {
     /// Reads what the socket has (`consume`) and collects every group answered; false when the connection
     /// failed or its results no longer line up with the groups sent (the caller closes it).
     func receive(consume: Bool, into answered: inout [Group]) -> Bool {
-        if consume, PQconsumeInput(handle) == 0 { return false }
+        if consume {
+            guard PQconsumeInput(handle) != 0 else { return false }
+            // Bytes OpenSSL decrypted but libpq has not taken yet never make the socket readable again: take them.
+            while PQsslInUse(handle) != 0, let ssl = PQsslStruct(handle, "OpenSSL"), SSL_pending(OpaquePointer(ssl)) > 0 {
+                guard PQconsumeInput(handle) != 0 else { return false }
+            }
+        }
         while let notification = PQnotifies(handle) { PQfreemem(notification) }
         while !groups.isEmpty {
             if PQisBusy(handle) != 0 { break }
@@ -266,13 +285,16 @@ final class LoopConnection {
         return taken
     }
 
-    /// Whether the request's group is the only caller's group in flight (a cancel request can only hit it).
+    /// Whether the request's group is the only caller's group in flight (only our own housekeeping may run
+    /// before it).
     func isAlone(_ request: PoolRequest) -> Bool {
-        guard requestGroups == 1 else { return false }
-        return groups.contains { group in
-            if case .request(let other, _, _) = group.purpose { return other === request }
-            return false
-        }
+        requestGroups == 1 && carries(request)
+    }
+
+    /// Whether the request's group is the one the server runs now (the first in flight).
+    func isRunning(_ request: PoolRequest) -> Bool {
+        guard let group = groups.first, case .request(let other, _, _) = group.purpose else { return false }
+        return other === request
     }
 
     /// Whether the request has a group in flight here.

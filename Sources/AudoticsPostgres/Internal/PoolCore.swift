@@ -133,14 +133,7 @@ final class PoolCore {
             connected(outcome)
         case .cancelSent(let id):
             guard let connection = connection(id) else { return }
-            connection.cancelling = false
-            let held = connection.held
-            connection.held = []
-            for request in held {
-                guard case .held = request.place else { continue }
-                request.place = .new
-                runLeased(request, now: .now)
-            }
+            endCancelling(connection)
         case .shutdown(let continuation):
             if let continuation { shutdownWaiters.append(continuation) }
             shutDown()
@@ -172,8 +165,11 @@ final class PoolCore {
         case .sent(let id):
             guard let connection = connection(id), connection.carries(request) else { return }
             if connection.isAlone(request), !connection.cancelling {
-                // Alone on its connection: the server stops it, and its 57014 answers the caller.
-                sendCancelRequest(connection)
+                // Alone on its connection: the server stops it, and its 57014 answers the caller. Housekeeping of
+                // ours ahead of it (a SET, a prepare) is answered first, so that the cancel cannot hit that instead.
+                connection.cancelling = true
+                connection.cancelTarget = request
+                cancelIfRunning(connection)
             } else {
                 // Behind or among other callers' statements, a cancel request could hit one of theirs: the caller
                 // is answered now, and the statement's result is dropped when it comes.
@@ -184,11 +180,37 @@ final class PoolCore {
         }
     }
 
+    /// Sends the cancel request for `connection.cancelTarget` once its group is the one running; ends the
+    /// cancellation if the target was answered meanwhile.
+    private func cancelIfRunning(_ connection: LoopConnection) {
+        guard let target = connection.cancelTarget else { return }
+        if connection.isRunning(target) {
+            connection.cancelTarget = nil
+            sendCancelRequest(connection)
+        } else if !connection.carries(target) {
+            connection.cancelTarget = nil
+            endCancelling(connection)
+        }
+    }
+
+    /// The cancel request went out (or was not needed): the connection takes work again, first the lease holder's
+    /// that waited for it.
+    private func endCancelling(_ connection: LoopConnection) {
+        connection.cancelling = false
+        let held = connection.held
+        connection.held = []
+        for request in held {
+            guard case .held = request.place else { continue }
+            request.place = .new
+            runLeased(request, now: .now)
+        }
+        progressed = true
+    }
+
     /// Sends the server a cancel request for what `connection` runs, from a thread of its own (`PQcancel` opens a
     /// connection and waits); the connection takes no new work until it has gone out.
     private func sendCancelRequest(_ connection: LoopConnection) {
-        guard let object = PQgetCancel(connection.handle) else { return }
-        connection.cancelling = true
+        guard let object = PQgetCancel(connection.handle) else { return endCancelling(connection) }
         let cancel = CancelObject(pointer: object)
         let (loop, id) = (self.loop, connection.id)
         Thread.detachNewThread {
@@ -212,6 +234,8 @@ final class PoolCore {
         // A transaction the holder left open is rolled back (the holder's statements still in flight run first).
         if !connection.isQuiet || connection.transactionStatus != PQTRANS_IDLE {
             guard connection.sendControl(["ROLLBACK"], purpose: .housekeeping) else { return fail(connection) }
+            // The rollback may undo a `SET statement_timeout` sent inside the holder's transaction.
+            connection.timeout = .unknown
             touch(connection)
         }
     }
@@ -245,6 +269,11 @@ final class PoolCore {
         if configuration.connectionString.options["connect_timeout"] == nil {
             overrides["connect_timeout"] = String(configuration.connectTimeoutSeconds)
         }
+        // A server that vanishes without closing the socket (a dead host, a dropped route) is noticed by TCP
+        // keep-alives within about a minute, which fails what was in flight, instead of after hours.
+        for (keyword, value) in Self.keepalives where configuration.connectionString.options[keyword] == nil {
+            overrides[keyword] = value
+        }
         let (loop, connectionString, options) = (self.loop, configuration.connectionString, overrides)
         Thread.detachNewThread {
             let result = Result { () throws(PostgresError) -> PostgresConnection in
@@ -253,6 +282,8 @@ final class PoolCore {
             loop.submit(.connected(ConnectOutcome(result: result)))
         }
     }
+
+    private static let keepalives = ["keepalives": "1", "keepalives_idle": "30", "keepalives_interval": "10", "keepalives_count": "3"]
 
     private func connected(_ outcome: ConnectOutcome) {
         connecting -= 1
@@ -356,8 +387,30 @@ final class PoolCore {
                     connection.statements.remove(key, ifNamed: name)
                 }
             case .request(let request, let shape, let prepares):
-                finish(request, Self.answer(group.results, shape: shape, prepares: prepares))
+                let outcome = Self.answer(group.results, shape: shape, prepares: prepares)
+                if case .failure(let error) = outcome, error.code == Self.cachedPlanInvalid {
+                    // The statement's result type changed under it (DDL): prepare it anew next time.
+                    forgetStatements(of: request, on: connection)
+                }
+                finish(request, outcome)
             }
+        }
+        cancelIfRunning(connection)
+    }
+
+    /// `0A000`, what a prepared statement gets when DDL changed the type of its result ("cached plan must not
+    /// change result type"); it fails so on every use until it is prepared again.
+    private static let cachedPlanInvalid = SQLState(rawValue: "0A000")
+
+    private func forgetStatements(of request: PoolRequest, on connection: LoopConnection) {
+        let queries: [PostgresQuery]
+        switch request.work {
+        case .statement(let query): queries = [query]
+        case .pipeline(let batch): queries = batch
+        default: return
+        }
+        for query in queries {
+            connection.statements.remove(StatementCache.Key(sql: query.sql, types: query.bindings.types))
         }
     }
 
@@ -370,6 +423,9 @@ final class PoolCore {
         if let error = prepares.lazy.compactMap(\.error).first { return .failure(error) }
         switch shape {
         case .one:
+            // A failure after the statement's own result is its implicit transaction failing to commit (a deferred
+            // constraint, a serialization failure): the statement did not happen.
+            for case .failure(let error) in results { return .failure(error) }
             guard let result = results.first else { return .failure(noResult) }
             return result.map(PoolReply.rows)
         case .batch:
@@ -385,6 +441,12 @@ final class PoolCore {
         case .control(let failure):
             for case .failure(let error) in results { return .failure(error) }
             if let failure { return .failure(failure) }
+            return .success(.done)
+        case .commit:
+            for case .failure(let error) in results { return .failure(error) }
+            if case .success(let rows) = results.first, rows.commandTag == "ROLLBACK" {
+                return .failure(PostgresError(code: .inFailedTransaction, message: "a statement of the transaction failed; rolled back"))
+            }
             return .success(.done)
         }
     }
@@ -411,7 +473,11 @@ final class PoolCore {
             var answered: [LoopConnection.Group] = []
             let healthy = connection.receive(consume: false, into: &answered)
             deliver(answered, on: connection)
-            if !healthy { fail(connection) }
+            if !healthy {
+                fail(connection)
+            } else if connection.isQuiet, connection.lease == nil, connection.retiring {
+                close(connection)
+            }
         }
     }
 
@@ -657,7 +723,7 @@ final class PoolCore {
                 control(request, ["ROLLBACK"], on: connection, failure: PostgresError(
                     code: .inFailedTransaction, message: "a statement of the transaction failed; rolled back"))
             } else {
-                control(request, ["COMMIT"], on: connection)
+                control(request, ["COMMIT"], on: connection, shape: .commit)
             }
         case .rollback:
             // After a COMMIT that rolled back, nothing is left to roll back (a ROLLBACK would draw a warning).
@@ -670,11 +736,14 @@ final class PoolCore {
         }
     }
 
-    private func control(_ request: PoolRequest, _ sql: [String], on connection: LoopConnection, failure: PostgresError? = nil) {
+    private func control(
+        _ request: PoolRequest, _ sql: [String], on connection: LoopConnection, failure: PostgresError? = nil,
+        shape: LoopConnection.Shape? = nil
+    ) {
         request.place = .sent(connection.id)
         connection.lastUsed = .now
         touch(connection)
-        guard connection.sendControl(sql, purpose: .request(request, .control(failure: failure), prepares: [])) else {
+        guard connection.sendControl(sql, purpose: .request(request, shape ?? .control(failure: failure), prepares: [])) else {
             finish(request, .failure(LoopConnection.lost))
             return fail(connection)
         }

@@ -27,6 +27,9 @@ struct StatementCache {
     /// Records that `key` was prepared under the name returned by `nextName()`.
     mutating func insert(_ key: Key, name: String) { names[key] = name }
 
+    /// Forgets `key` (its plan is no longer valid); the server's statement stays until `DEALLOCATE ALL`.
+    mutating func remove(_ key: Key) { names[key] = nil }
+
     /// Forgets `key` if it is still prepared as `name` (its prepare failed).
     mutating func remove(_ key: Key, ifNamed name: String) {
         if names[key] == name { names[key] = nil }

@@ -323,32 +323,27 @@ final class PoolCore {
         waitingLeases = FIFO()
     }
 
-    /// Closes a connection that has nothing in flight.
+    /// Closes a connection that has nothing in flight (anything still in flight, on a forced close, fails).
     private func close(_ connection: LoopConnection) {
-        guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
-        connections.remove(at: index)
-        epoll.remove(connection.socket)
-        counters.connectionClosed()
-        progressed = true
-        // Anything still in flight (a forced close) fails.
-        let lost = PostgresError(code: .connectionFailure, message: "the connection was closed")
-        for group in connection.takeAllGroups() { fail(group, lost) }
-        for request in connection.held { finish(request, .failure(lost)) }
-        connection.held = []
+        remove(connection, failing: PostgresError(code: .connectionFailure, message: "the connection was closed"))
     }
 
     /// Closes a connection that failed; everything in flight on it fails with `08006`.
     private func fail(_ connection: LoopConnection) {
         let reason = PostgresConnection.libpqMessage(connection.handle)
         logger.debug("a PostgreSQL connection failed", metadata: ["error": "\(reason)"])
+        remove(connection, failing: PostgresError(code: .connectionFailure, message: "the connection to the server was lost: \(reason)"))
+    }
+
+    /// Stops watching the connection and drops it (libpq's connection closes with it), failing what it carried.
+    private func remove(_ connection: LoopConnection, failing error: PostgresError) {
         guard let index = connections.firstIndex(where: { $0 === connection }) else { return }
         connections.remove(at: index)
         epoll.remove(connection.socket)
         counters.connectionClosed()
         progressed = true
-        let lost = PostgresError(code: .connectionFailure, message: "the connection to the server was lost: \(reason)")
-        for group in connection.takeAllGroups() { fail(group, lost) }
-        for request in connection.held { finish(request, .failure(lost)) }
+        for group in connection.takeAllGroups() { fail(group, error) }
+        for request in connection.held { finish(request, .failure(error)) }
         connection.held = []
     }
 

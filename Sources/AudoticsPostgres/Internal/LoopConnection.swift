@@ -234,6 +234,31 @@ final class LoopConnection {
         return true
     }
 
+    /// `TCP_CORK` is set on the socket: the kernel holds back partial segments until `uncork()`.
+    private var corked = false
+    /// The socket refused `TCP_CORK` (a Unix-domain socket): never try again.
+    private var corkUnsupported = false
+
+    /// Holds back what the next sends write until `uncork()`, so that several groups leave in one segment
+    /// (on loopback each segment costs the sender the receiver's whole TCP path too).
+    func cork() {
+        guard !corked, !corkUnsupported else { return }
+        var on: Int32 = 1
+        if setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 {
+            corked = true
+        } else {
+            corkUnsupported = true
+        }
+    }
+
+    /// Sends what `cork()` held back; false if the socket failed.
+    func uncork() -> Bool {
+        guard corked else { return true }
+        corked = false
+        var off: Int32 = 0
+        return setsockopt(socket, Int32(IPPROTO_TCP), TCP_CORK, &off, socklen_t(MemoryLayout<Int32>.size)) == 0
+    }
+
     // MARK: Receiving
 
     /// What reading produced: the groups answered, in order.

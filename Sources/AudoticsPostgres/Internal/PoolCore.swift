@@ -461,7 +461,7 @@ final class PoolCore {
             }
             connection.roundPlaced = 0
             guard self.connection(connection.id) != nil else { continue }
-            guard connection.flush(epoll) else {
+            guard connection.flush(epoll), connection.uncork() else {
                 fail(connection)
                 continue
             }
@@ -644,6 +644,9 @@ final class PoolCore {
         if connection.requestGroups > 0 { pipelinedBehindOthers = true }
         if connection.roundPlaced == 0 { connection.roundBusy = connection.requestGroups > 0 }
         connection.roundPlaced += 1
+        // More statements to place in this turn: hold the segments back until its end (libpq writes each group
+        // as its sync is queued), so that a connection's groups of one turn reach the server in one segment.
+        if liveWaiting > 0 || connection.roundPlaced > 1 { connection.cork() }
         send(request, on: connection, now: now, timeout: true)
     }
 

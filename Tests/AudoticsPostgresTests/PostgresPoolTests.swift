@@ -51,7 +51,7 @@ struct PostgresPoolTests {
             release.open()
             try await holders.value
             #expect(try await pool.query("SELECT 1 AS one").first?.decode(Int.self, column: "one") == 1)
-            #expect(pool.statistics.workers == 2)
+            #expect(pool.statistics.connections == 2)
         }
     }
 
@@ -110,7 +110,7 @@ struct PostgresPoolTests {
             #expect(try rows.first?.decode(Int.self, column: "n") == 200)
             #expect(try rows.first?.decode(Int.self, column: "total") == (0..<200).reduce(0, +))
             let statistics = pool.statistics
-            #expect(statistics.workers <= 8)
+            #expect(statistics.connections <= 8)
             #expect(statistics.openConnections <= 8)
             #expect(statistics.leased == 0)
             _ = try await pool.query("DROP TABLE \(identifier: table)")

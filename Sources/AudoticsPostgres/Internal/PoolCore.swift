@@ -101,11 +101,11 @@ final class PoolCore {
 
     /// Publishes the counts `PostgresPool.statistics` reports.
     private func publish() {
-        let workers = connections.count + connecting
+        let open = connections.count + connecting
         let leased = connections.reduce(0) { $0 + ($1.lease == nil ? 0 : 1) }
         let waiting = liveWaiting
         loop.statistics.withLock { statistics in
-            statistics.workers = workers
+            statistics.connections = open
             statistics.leased = leased
             statistics.waiting = waiting
         }

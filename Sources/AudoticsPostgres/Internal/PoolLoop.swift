@@ -40,7 +40,7 @@ final class PoolLoop: Sendable {
 
     private let inbox = Mutex(Inbox())
     let epoll: Epoll
-    let statistics = Mutex(PostgresPool.Statistics(workers: 0, leased: 0, waiting: 0, connectionsOpened: 0, connectionsClosed: 0))
+    let statistics = Mutex(PostgresPool.Statistics(connections: 0, leased: 0, waiting: 0, connectionsOpened: 0, connectionsClosed: 0))
     private let exited = Mutex<(done: Bool, waiters: [UnsafeContinuation<Void, Never>])>((false, []))
 
     /// Starts the loop thread; nil if the system refuses an epoll or eventfd descriptor.

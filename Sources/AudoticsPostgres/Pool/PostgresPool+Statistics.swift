@@ -2,7 +2,7 @@ extension PostgresPool {
     /// A snapshot of the pool's state.
     public struct Statistics: Sendable, Hashable {
         /// Connections open or being opened (at most `maxConnections`).
-        public var workers: Int
+        public var connections: Int
         /// Connections leased right now (`withConnection`, `withTransaction`).
         public var leased: Int
         /// Requests waiting for a connection.
@@ -25,7 +25,7 @@ extension PostgresPool {
     /// The pool's current state.
     public var statistics: Statistics {
         let counts = counters.snapshot
-        var statistics = loop?.statistics.withLock { $0 } ?? Statistics(workers: 0, leased: 0, waiting: 0, connectionsOpened: 0, connectionsClosed: 0)
+        var statistics = loop?.statistics.withLock { $0 } ?? Statistics(connections: 0, leased: 0, waiting: 0, connectionsOpened: 0, connectionsClosed: 0)
         statistics.connectionsOpened = counts.opened
         statistics.connectionsClosed = counts.closed
         statistics.statementsBatched = counts.batched

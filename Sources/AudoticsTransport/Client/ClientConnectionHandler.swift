@@ -45,6 +45,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var keepaliveTimer: Scheduled<Void>?
     /// Closes the connection unless the last PING is acknowledged first.
     private var keepaliveDeadline: Scheduled<Void>?
+    /// One timer for the deadlines of all the connection's calls, armed at the earliest (or earlier): a timer per
+    /// call cost a schedule and a cancellation (heap operations on the loop) for every call, and calls mostly
+    /// come with deadlines later than those before them, so it rarely moves.
+    private var deadlineTimer: Scheduled<Void>?
+    private var deadlineTimerAt: NIODeadline?
 
     init(
         settings: HTTP2Settings, keepalive: ClientKeepalive? = nil, eventLoop: any EventLoop,
@@ -101,6 +106,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         isClosed = true
         keepaliveTimer?.cancel()
         keepaliveDeadline?.cancel()
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
         isDraining = true
         let lost = RPCError(code: .unavailable, message: "the connection to the server closed")
         for streamID in Array(streams.keys) { complete(streamID, error: lost, reset: false) }
@@ -134,11 +141,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             streamID: streamID, responses: makeResponses(streamID), metadata: metadata, maxMessageBytes: maxMessageBytes)
         streams[streamID] = stream
         if let deadline {
-            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-            stream.deadlineTimer = eventLoop.scheduleTask(in: (deadline - ContinuousClock.now).timeAmount) {
-                loopBound.value.complete(
-                    streamID, error: RPCError(code: .deadlineExceeded, message: "the call's deadline passed"), reset: true)
-            }
+            let at = NIODeadline.now() + (deadline - ContinuousClock.now).timeAmount
+            stream.deadline = at
+            armDeadlineTimer(at)
         }
         scheduleFlush()
         return stream
@@ -278,6 +283,37 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         scheduleFlush()
         closeIfDrained()
+    }
+
+    /// Makes the deadline timer fire at `at` unless it fires earlier already.
+    private func armDeadlineTimer(_ at: NIODeadline) {
+        if let armed = deadlineTimerAt, armed <= at { return }
+        deadlineTimer?.cancel()
+        deadlineTimerAt = at
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        deadlineTimer = eventLoop.scheduleTask(deadline: at) { loopBound.value.deadlineTimerFired() }
+    }
+
+    /// Ends the calls whose deadline passed (DEADLINE_EXCEEDED, the stream reset) and re-arms for the next.
+    private func deadlineTimerFired() {
+        deadlineTimer = nil
+        deadlineTimerAt = nil
+        guard !isClosed else { return }
+        let now = NIODeadline.now()
+        var expired: [Int32] = []
+        var next: NIODeadline?
+        for (streamID, stream) in streams {
+            guard let deadline = stream.deadline else { continue }
+            if deadline <= now {
+                expired.append(streamID)
+            } else {
+                next = min(next ?? deadline, deadline)
+            }
+        }
+        for streamID in expired {
+            complete(streamID, error: RPCError(code: .deadlineExceeded, message: "the call's deadline passed"), reset: true)
+        }
+        if let next { armDeadlineTimer(next) }
     }
 
     private func closeIfDrained() {

@@ -28,8 +28,8 @@ final class ClientStream {
     var requestsFinished = false
     /// Writers suspended until the send queue drains below the limit.
     var writeWaiters: [EventLoopPromise<Void>] = []
-    /// Fires when the call's deadline passes.
-    var deadlineTimer: Scheduled<Void>?
+    /// When the call's deadline passes (the connection's one deadline timer checks it; see `ClientConnectionHandler`).
+    var deadline: NIODeadline?
     /// Wire bytes of messages queued for the reader and not yet read.
     var unreadBytes = 0
     /// DATA bytes received but not yet given back to the server's window (held while too much is unread).
@@ -91,8 +91,6 @@ final class ClientStream {
     func markFinished() -> Bool {
         guard phase != .finished else { return false }
         phase = .finished
-        deadlineTimer?.cancel()
-        deadlineTimer = nil
         return true
     }
 

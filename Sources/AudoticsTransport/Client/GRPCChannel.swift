@@ -177,6 +177,10 @@ public final class GRPCChannel: ClientTransport {
 
     /// Waits for a ready connection (round robin), giving up at the deadline or on cancellation.
     private func connection(waitForReady: Bool, waiterID: UInt64, deadline: ContinuousClock.Instant?) async throws -> ClientConnection {
+        // The common case, a ready connection: no timer, no suspension.
+        let (ready, connect) = state.withLock { $0.pickReady() }
+        for index in connect { startConnecting(index) }
+        if let ready { return ready }
         let timer = deadline.map { deadline in
             group.next().scheduleTask(in: (deadline - ContinuousClock.now).timeAmount) { [weak self] in
                 self?.abandon(waiterID, RPCError(code: .deadlineExceeded, message: "the deadline passed while waiting for a connection"))

@@ -38,6 +38,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var countedStreams = StreamMap<Bool>()
     /// Fires at the earliest moment the connection could have been idle for `maxIdle`; see `armIdleTimer`.
     private var idleTimer: Scheduled<Void>?
+    /// One timer for the deadlines of all the connection's calls, armed at the earliest (or earlier): a timer per
+    /// call cost a schedule and a cancellation (heap operations on the loop) for every call with a deadline, and
+    /// calls mostly come with deadlines later than those before them, so it rarely moves.
+    private var deadlineTimer: Scheduled<Void>?
+    private var deadlineTimerAt: NIODeadline?
     /// When the connection last became idle (no active streams); `nil` while it has some.
     private var idleSince: NIODeadline?
     private var ageTimer: Scheduled<Void>?
@@ -63,7 +68,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Drops the context and the timers: the handler and its context (and scheduled timers holding
     /// the handler) would otherwise keep each other alive after the connection closed.
     func handlerRemoved(context: ChannelHandlerContext) {
-        for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline] { timer?.cancel() }
+        for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline, deadlineTimer] { timer?.cancel() }
         self.context = nil
         executor = nil
     }
@@ -116,7 +121,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         for stream in streams.allValues { stream.cancel() }
         streams.removeAll()
         streamsWithWriters.removeAll()
-        for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline] { timer?.cancel() }
+        for timer in [idleTimer, ageTimer, graceTimer, keepaliveTimer, keepaliveDeadline, deadlineTimer] { timer?.cancel() }
         context.fireChannelInactive()
     }
 
@@ -217,11 +222,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             if endStream { stream.finishRequests() }
             start(stream, handler: route.handler, context: serverContext)
         }
-        if let timeout = head.timeout, let eventLoop = context?.eventLoop {
-            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-            stream.deadlineTimer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-                loopBound.value.fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline of \(method) expired"))
-            }
+        if let timeout = head.timeout {
+            let at = NIODeadline.now() + TimeAmount(timeout)
+            stream.deadline = (at, "\(method)")
+            armDeadlineTimer(at)
         }
     }
 
@@ -386,7 +390,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Ends a stream when its handler returns: trailers after a body, or a Trailers-Only response.
     private func complete(_ streamID: Int32, error: RPCError?) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
-        stream.deadlineTimer?.cancel()
         stream.failWriters(RPCError(code: .cancelled, message: "the call has ended"))
         guard session.isStreamOpen(streamID) else { return }
         let trailingMetadata = stream.response.trailingMetadata
@@ -544,6 +547,35 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
             handler.armKeepalive()
         }
+    }
+
+    /// Makes the deadline timer fire at `at` unless it fires earlier already.
+    private func armDeadlineTimer(_ at: NIODeadline) {
+        if let armed = deadlineTimerAt, armed <= at { return }
+        deadlineTimer?.cancel()
+        deadlineTimerAt = at
+        deadlineTimer = schedule(at: at) { $0.deadlineTimerFired() }
+    }
+
+    /// Fails the calls whose deadline passed (DEADLINE_EXCEEDED, the handler cancelled) and re-arms for the next.
+    private func deadlineTimerFired() {
+        deadlineTimer = nil
+        deadlineTimerAt = nil
+        let now = NIODeadline.now()
+        var expired: [(streamID: Int32, method: String)] = []
+        var next: NIODeadline?
+        for stream in streams.allValues {
+            guard let deadline = stream.deadline else { continue }
+            if deadline.at <= now {
+                expired.append((stream.streamID, deadline.method))
+            } else {
+                next = min(next ?? deadline.at, deadline.at)
+            }
+        }
+        for (streamID, method) in expired {
+            fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline of \(method) expired"))
+        }
+        if let next { armDeadlineTimer(next) }
     }
 
     /// Runs `body` on this connection's loop after `delay`.

@@ -27,8 +27,9 @@ final class ServerStream {
     var headersSent = false
     /// The handler's task, cancelled when the stream ends early.
     var task: Task<Void, Never>?
-    /// Fires when the client's deadline passes.
-    var deadlineTimer: Scheduled<Void>?
+    /// When the client's deadline passes, and the method's name for the error (the connection's one deadline
+    /// timer checks it; see `ServerConnectionHandler`).
+    var deadline: (at: NIODeadline, method: String)?
     /// A unary call's handler and context, waiting for the whole request.
     var pendingUnary: (handler: RPCRouter.UnaryHandler, context: ServerContext)?
     /// Why a unary call's request could not be read, if it could not.
@@ -110,7 +111,6 @@ final class ServerStream {
 
     /// The stream ended early (reset, deadline, connection closed): stop the handler.
     func cancel() {
-        deadlineTimer?.cancel()
         let closed = RPCError(code: .cancelled, message: "the stream was closed")
         input?.finish(throwing: closed)
         failWriters(closed)

@@ -131,6 +131,38 @@ struct GRPCChannelTests {
         try await server.stop()
     }
 
+    @Test("calls on one connection each end at their own deadline, an earlier one started later first")
+    func deadlinesOnOneConnection() async throws {
+        let server = try await Self.startServer()
+        let channel = GRPCChannel(host: "127.0.0.1", port: server.port)
+        let client = TestServiceClient(transport: channel)
+        let request = StreamingOutputCallRequest.with {
+            $0.responseParameters = [.with { $0.size = 1; $0.intervalUs = 10_000_000 }]
+        }
+        _ = try await client.emptyCall(Empty())
+        let started = ContinuousClock.now
+        func hang(_ timeout: Duration) async -> (StatusCode?, Duration) {
+            let error = await InteropCases.rpcError {
+                try await client.streamingOutputCall(request, options: CallOptions(timeout: timeout)) { responses in
+                    for try await _ in responses {}
+                }
+            }
+            return (error?.code, ContinuousClock.now - started)
+        }
+        async let late = hang(.seconds(2))
+        try await Task.sleep(for: .milliseconds(100))
+        async let early = hang(.milliseconds(300))
+        let (earlyCode, earlyAt) = await early
+        let (lateCode, lateAt) = await late
+        #expect(earlyCode == .deadlineExceeded && lateCode == .deadlineExceeded)
+        #expect(earlyAt >= .milliseconds(380) && earlyAt < .milliseconds(1_500), "the 300 ms call ended after \(earlyAt)")
+        #expect(lateAt >= .milliseconds(1_950) && lateAt < .seconds(4), "the 2 s call ended after \(lateAt)")
+        // The connection still serves calls.
+        _ = try await client.emptyCall(Empty())
+        await channel.close()
+        try await server.stop()
+    }
+
     @Test("a call to an endpoint nobody listens on fails fast with UNAVAILABLE")
     func unavailable() async throws {
         let port = try await Self.unusedPort()

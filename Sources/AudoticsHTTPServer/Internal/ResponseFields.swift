@@ -4,17 +4,23 @@ enum ResponseFields {
     /// Fields the server writes itself (`content-length`) or that the framing forbids (`transfer-encoding`: the
     /// server sends whole bodies with a length).
     static func isFramingField(_ name: String) -> Bool {
-        HTTPServerRequest.equalsIgnoringASCIICase(name, "content-length")
-            || HTTPServerRequest.equalsIgnoringASCIICase(name, "transfer-encoding")
+        // By length first: every response field passes through here, and few have these lengths.
+        switch name.utf8.count {
+        case 14: HTTPServerRequest.equalsIgnoringASCIICase(name, "content-length")
+        case 17: HTTPServerRequest.equalsIgnoringASCIICase(name, "transfer-encoding")
+        default: false
+        }
     }
 
     /// Connection-specific fields (RFC 9113 §8.2.2): never sent on HTTP/2; on HTTP/1 the server decides them.
     static func isConnectionField(_ name: String) -> Bool {
-        for field in ["connection", "keep-alive", "proxy-connection", "upgrade", "te"]
-        where HTTPServerRequest.equalsIgnoringASCIICase(name, field) {
-            return true
+        switch name.utf8.count {
+        case 10: HTTPServerRequest.equalsIgnoringASCIICase(name, "connection") || HTTPServerRequest.equalsIgnoringASCIICase(name, "keep-alive")
+        case 16: HTTPServerRequest.equalsIgnoringASCIICase(name, "proxy-connection")
+        case 7: HTTPServerRequest.equalsIgnoringASCIICase(name, "upgrade")
+        case 2: HTTPServerRequest.equalsIgnoringASCIICase(name, "te")
+        default: false
         }
-        return false
     }
 
     /// Whether `name` is an RFC 9110 token and `value` holds no CR, LF or NUL: anything else could split the

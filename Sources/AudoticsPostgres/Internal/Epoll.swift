@@ -11,13 +11,11 @@ internal import CAudoticsShims
 /// the event buffer `wait` fills) are used only by the pool loop's thread, while other threads only call the
 /// static `wake(_:)` on `wakeDescriptor`, a `write` to an eventfd, which is safe from any thread.
 final class Epoll: @unchecked Sendable {
-    /// One readiness report: the token given at registration and what the descriptor is ready for.
+    /// One readiness report: the token given at registration, and whether the descriptor takes output. Input,
+    /// a hang-up or an error all mean the same to the loop: libpq reads, and finds out which.
     struct Event {
         var token: UInt64
-        var readable: Bool
         var writable: Bool
-        /// The peer hung up or the descriptor is in error; reading will tell libpq what happened.
-        var failed: Bool
     }
 
     /// The token of the eventfd's own events.
@@ -85,11 +83,7 @@ final class Epoll: @unchecked Sendable {
                 _ = read(wakeDescriptor, &value, 8)
                 continue
             }
-            body(Event(
-                token: event.data.u64,
-                readable: event.events & EPOLLIN.rawValue != 0,
-                writable: event.events & EPOLLOUT.rawValue != 0,
-                failed: event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0))
+            body(Event(token: event.data.u64, writable: event.events & EPOLLOUT.rawValue != 0))
         }
     }
 

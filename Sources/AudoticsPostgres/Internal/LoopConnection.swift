@@ -261,11 +261,6 @@ final class LoopConnection {
 
     // MARK: Receiving
 
-    /// What reading produced: the groups answered, in order.
-    struct Answered {
-        var groups: [Group] = []
-    }
-
     /// Reads what the socket has (`consume`) and collects every group answered; false when the connection
     /// failed or its results no longer line up with the groups sent (the caller closes it).
     func receive(consume: Bool, into answered: inout [Group]) -> Bool {
@@ -356,7 +351,6 @@ struct FIFO<Element> {
     private var head = 0
 
     var isEmpty: Bool { head == storage.count }
-    var count: Int { storage.count - head }
     var first: Element? { isEmpty ? nil : storage[head] }
 
     mutating func append(_ element: Element) { storage.append(element) }

@@ -243,14 +243,7 @@ final class PoolCore {
     private func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
-        for queue in [waitingStatements, waitingLeases] {
-            for request in queue.elements {
-                if case .waiting = request.place { finish(request, .failure(Self.shutDownError)) }
-            }
-        }
-        waitingStatements = FIFO()
-        waitingLeases = FIFO()
-        nextExpiry = nil
+        failAllWaiting(Self.shutDownError)
         for connection in connections {
             connection.retiring = true
         }
@@ -314,6 +307,11 @@ final class PoolCore {
         logger.warning("cannot open a PostgreSQL connection", metadata: ["postgres.sqlstate": "\(error.code)", "error": "\(error.message)"])
         // With no connection to wait for, the requests waiting would only time out: they get the reason now.
         guard connections.isEmpty, connecting == 0 else { return }
+        failAllWaiting(error)
+    }
+
+    /// Answers every waiting request with `error` and empties the queues.
+    private func failAllWaiting(_ error: PostgresError) {
         for queue in [waitingStatements, waitingLeases] {
             for request in queue.elements {
                 if case .waiting = request.place { finish(request, .failure(error)) }
@@ -321,6 +319,7 @@ final class PoolCore {
         }
         waitingStatements = FIFO()
         waitingLeases = FIFO()
+        nextExpiry = nil
     }
 
     /// Closes a connection that has nothing in flight (anything still in flight, on a forced close, fails).
@@ -520,22 +519,12 @@ final class PoolCore {
     /// while work waits or every connection is busy.
     private func dispatch(now: ContinuousClock.Instant) {
         guard !isShutDown else { return }
-        while let request = waitingLeases.first {
-            guard case .waiting = request.place else {
-                _ = waitingLeases.popFirst()
-                continue
-            }
-            guard let connection = pick(now: now, forLease: true) else { break }
+        while let request = Self.firstWaiting(&waitingLeases), let connection = pick(now: now, forLease: true) {
             _ = waitingLeases.popFirst()
             grant(request, connection, now: now)
         }
         reserveForLeases()
-        while let request = waitingStatements.first {
-            guard case .waiting = request.place else {
-                _ = waitingStatements.popFirst()
-                continue
-            }
-            guard let connection = pick(now: now, forLease: false) else { break }
+        while let request = Self.firstWaiting(&waitingStatements), let connection = pick(now: now, forLease: false) {
             _ = waitingStatements.popFirst()
             liveWaiting -= 1
             request.place = .new
@@ -545,6 +534,15 @@ final class PoolCore {
             close(connection)
         }
         openIfNeeded(now: now)
+    }
+
+    /// The oldest request of `queue` that still waits, after dropping answered ones from its head.
+    private static func firstWaiting(_ queue: inout FIFO<PoolRequest>) -> PoolRequest? {
+        while let request = queue.first {
+            if case .waiting = request.place { return request }
+            _ = queue.popFirst()
+        }
+        return nil
     }
 
     /// The connection for the next lease (one with nothing of a caller in flight) or statement (the least loaded

@@ -109,9 +109,6 @@ final class PoolRequest: Sendable {
         return true
     }
 
-    /// Whether the caller has its answer (or gave up).
-    var isFinished: Bool { state.withLock { $0.finished } }
-
     /// The caller's task was cancelled: true when the loop must decide what that means (the request was
     /// submitted and is not answered yet).
     func markCancelled() -> Bool {

@@ -48,10 +48,8 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
 
     static var closedError: RPCError { RPCError(code: .unavailable, message: "the channel is closed") }
 
-    /// Chooses a connection for call `waiterID`. Returns the outcome, or `nil` when the call now waits as `waiter`;
-    /// `connect` lists the endpoints to start connecting to (every idle one: connections are made lazily).
     /// A ready connection that serves, round robin, without waiting (nil: the caller takes `pick`'s slow path);
-    /// idle endpoints start connecting as in `pick`.
+    /// `connect` lists the endpoints to start connecting to (every idle one: connections are made lazily).
     mutating func pickReady() -> (connection: Connection?, connect: [Int]) {
         if isClosed { return (nil, []) }
         var connect: [Int] = []
@@ -71,23 +69,13 @@ struct ChannelStateMachine<Connection: Identifiable & Sendable, Waiter> {
         return (nil, connect)
     }
 
+    /// Chooses a connection for call `waiterID`. Returns the outcome, or `nil` when the call now waits as `waiter`;
+    /// `connect` lists the endpoints to start connecting to (as in `pickReady`).
     mutating func pick(waitForReady: Bool, waiterID: UInt64, waiter: Waiter) -> (outcome: Outcome?, connect: [Int]) {
         if isClosed { return (.fail(Self.closedError), []) }
         if let error = abandoned.removeValue(forKey: waiterID) { return (.fail(error), []) }
-        var connect: [Int] = []
-        for index in states.indices {
-            if case .idle = states[index] {
-                states[index] = .connecting
-                connect.append(index)
-            }
-        }
-        for offset in states.indices {
-            let index = (nextIndex + offset) % states.count
-            if case .ready(let connection) = states[index], serving[index] == true {
-                nextIndex = (index + 1) % states.count
-                return (.use(connection), connect)
-            }
-        }
+        let (ready, connect) = pickReady()
+        if let ready { return (.use(ready), connect) }
         let connecting = states.indices.contains { index in
             switch states[index] {
             case .connecting: true

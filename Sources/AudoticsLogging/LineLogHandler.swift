@@ -34,13 +34,16 @@ public struct LineLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let pretty: String?
         let provided = metadataProvider?.get() ?? [:]
         let explicit = event.metadata ?? [:]
+        // The common cases need no merged dictionary: only the handler's metadata (formatted once, when it was
+        // set), or only the call's (formatted straight into the line).
+        var pretty: String?
+        var pairs: Logger.Metadata = [:]
         if provided.isEmpty, explicit.isEmpty, event.error == nil {
             pretty = prettyMetadata
         } else if metadata.isEmpty, provided.isEmpty, event.error == nil {
-            pretty = Self.prettify(explicit)
+            pairs = explicit
         } else {
             // The same precedence as StreamLogHandler: the handler's, then the provider's, then the call's.
             var merged = metadata
@@ -50,12 +53,14 @@ public struct LineLogHandler: LogHandler {
                 merged["error.message"] = "\(error)"
                 merged["error.type"] = "\(String(reflecting: type(of: error)))"
             }
-            pretty = Self.prettify(merged)
+            pairs = merged
         }
         let message = event.message.description
+        let source = event.source
         var line = ""
         // One allocation for the whole line: the timestamp is 24 bytes, the rest is the parts below.
-        line.reserveCapacity(48 + label.utf8.count + (pretty?.utf8.count ?? 0) + event.source.utf8.count + message.utf8.count)
+        line.reserveCapacity(
+            48 + label.utf8.count + (pretty?.utf8.count ?? 0) + Self.prettyLength(pairs) + source.utf8.count + message.utf8.count)
         line += Self.timestamp()
         line += " "
         line += event.level.rawValue
@@ -67,9 +72,12 @@ public struct LineLogHandler: LogHandler {
         if let pretty {
             line += " "
             line += pretty
+        } else if !pairs.isEmpty {
+            line += " "
+            Self.appendPretty(pairs, to: &line)
         }
         line += " ["
-        line += event.source
+        line += source
         line += "] "
         line += message
         line += "\n"
@@ -80,13 +88,44 @@ public struct LineLogHandler: LogHandler {
     static func prettify(_ metadata: Logger.Metadata) -> String? {
         guard !metadata.isEmpty else { return nil }
         var text = ""
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            if !text.isEmpty { text += " " }
-            text += key
-            text += "="
-            text += value.description
-        }
+        text.reserveCapacity(prettyLength(metadata))
+        appendPretty(metadata, to: &text)
         return text
+    }
+
+    /// About the length of `appendPretty`'s text (exact when every value is a string).
+    private static func prettyLength(_ metadata: Logger.Metadata) -> Int {
+        var length = 0
+        for (key, value) in metadata {
+            length += key.utf8.count + 2
+            if case .string(let value) = value { length += value.utf8.count } else { length += 16 }
+        }
+        return length
+    }
+
+    /// Appends `key=value` pairs sorted by key, separated by spaces.
+    private static func appendPretty(_ metadata: Logger.Metadata, to text: inout String) {
+        // Sorting the dictionary's indices in a stack buffer: a request's few pairs cost no array.
+        withUnsafeTemporaryAllocation(of: Logger.Metadata.Index.self, capacity: metadata.count) { buffer in
+            let order = buffer.baseAddress!
+            var count = 0
+            defer { order.deinitialize(count: count) }
+            for index in metadata.indices {
+                let key = metadata[index].key
+                var position = count
+                while position > 0, key < metadata[order[position - 1]].key { position -= 1 }
+                (order + position + 1).moveInitialize(from: order + position, count: count - position)
+                (order + position).initialize(to: index)
+                count += 1
+            }
+            for position in 0..<count {
+                let (key, value) = metadata[order[position]]
+                if position > 0 { text += " " }
+                text += key
+                text += "="
+                if case .string(let value) = value { text += value } else { text += value.description }
+            }
+        }
     }
 
     /// The local time to the second, `%Y-%m-%dT%H:%M:%S%z` as StreamLogHandler prints it, formatted once per second.

@@ -59,7 +59,7 @@ extension Gateway {
     /// The methods a path takes (sorted): its routes', GET and HEAD for a built-in endpoint; empty for none.
     func allowedMethods(path: Substring) -> [String] {
         if builtIns.serves(path) || staticFiles?.response(method: "HEAD", path: path, ifNoneMatch: nil) != nil { return ["GET", "HEAD"] }
-        switch routes.route(method: "OPTIONS", path: String(path)) {
+        switch routes.route(method: "OPTIONS", path: path) {
         case .methodNotAllowed(let allowed): return allowed
         case .matched, .notFound, .undecodablePath: return []
         }

@@ -69,10 +69,33 @@ public final class Gateway: Sendable {
         let elapsed = started.duration(to: .now)
         metrics.record(method: request.method, route: routeLabel, status: response.status, elapsed: elapsed)
         logger.info("\(request.method) \(Self.pathForLog(request.target)) \(response.status)", metadata: [
-            "request_id": "\(requestID)", "peer": "\(request.remoteAddress)",
-            "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
+            "request_id": .string(requestID), "peer": .string(request.remoteAddress), "duration_ms": .string(Self.milliseconds(elapsed)),
         ])
         return response
+    }
+
+    /// A duration in milliseconds with three decimals, `4.957`.
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        var micros = UInt64(max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+        // Digits from the right, then moved to the front: one small string, no intermediate ones.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var position = 23
+            var digits = 0
+            repeat {
+                if digits == 3 {
+                    buffer[position] = UInt8(ascii: ".")
+                    position -= 1
+                }
+                buffer[position] = UInt8(ascii: "0") + UInt8(micros % 10)
+                micros /= 10
+                position -= 1
+                digits += 1
+            } while micros > 0 || digits < 4
+            let count = 23 - position
+            for index in 0..<count { buffer[index] = buffer[position + 1 + index] }
+            return count
+        }
     }
 
     private func respond(to request: GatewayRequest, requestID: String, label: inout String) async throws -> GatewayResponse {
@@ -105,7 +128,7 @@ public final class Gateway: Sendable {
     private func route(
         _ request: GatewayRequest, path: Substring, query: Substring?, requestID: String, label: inout String
     ) async throws -> GatewayResponse {
-        switch routes.route(method: request.method, path: String(path)) {
+        switch routes.route(method: request.method, path: path) {
         case .notFound:
             if let file = staticFiles?.response(method: request.method, path: path, ifNoneMatch: request.header("if-none-match")) {
                 label = "static"
@@ -149,6 +172,6 @@ public final class Gateway: Sendable {
     /// The target without its query (which may carry secrets), shortened, for logs and messages.
     static func pathForLog(_ target: String) -> String {
         let path = split(target).path
-        return path.count > 200 ? String(path.prefix(200)) + "…" : String(path)
+        return path.utf8.count > 200 && path.count > 200 ? String(path.prefix(200)) + "…" : String(path)
     }
 }

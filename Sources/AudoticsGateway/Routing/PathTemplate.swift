@@ -29,23 +29,65 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         var isMultiSegment: Bool
     }
 
-    let segments: [Segment]
-    let variables: [Variable]
+    /// Everything parsed, in one object: routing copies templates, and a copy is then one reference.
+    private let storage: Storage
+
+    var segments: [Segment] { storage.segments }
+    var variables: [Variable] { storage.variables }
     /// The custom verb after the last `:`, if any.
-    let verb: String?
+    var verb: String? { storage.verb }
     /// The template as written.
-    public let description: String
+    public var description: String { storage.description }
+    /// The number of literal segments, used to prefer the more specific of two matching templates.
+    var literalCount: Int { storage.literalCount }
+
+    private final class Storage: Sendable {
+        let segments: [Segment]
+        let variables: [Variable]
+        let verb: String?
+        let description: String
+        let literalCount: Int
+        /// Whether the last segment is `**`.
+        let endsWithRest: Bool
+        /// The segments as the matcher compares them: literals as bytes, made once.
+        let compiled: [CompiledSegment]
+        let verbBytes: [UInt8]?
+
+        init(_ template: String) throws(GatewayConfigurationError) {
+            var parser = PathTemplateParser(template)
+            (segments, variables, verb) = try parser.parse()
+            description = template
+            literalCount = segments.reduce(0) { count, segment in if case .literal = segment { count + 1 } else { count } }
+            endsWithRest = segments.last == .rest
+            compiled = segments.map { segment in
+                switch segment {
+                case .literal(let text): .literal(Array(text.utf8), text)
+                case .single: .single
+                case .rest: .rest
+                }
+            }
+            verbBytes = verb.map { Array($0.utf8) }
+        }
+    }
+
+    /// A segment ready for matching: no `String` comparison (which would go through Unicode) on the hot path.
+    private enum CompiledSegment: Sendable {
+        case literal([UInt8], String)
+        case single
+        case rest
+    }
 
     /// Parses `template`; throws `GatewayConfigurationError` naming the problem.
     public init(_ template: String) throws(GatewayConfigurationError) {
-        var parser = PathTemplateParser(template)
-        (segments, variables, verb) = try parser.parse()
-        description = template
+        storage = try Storage(template)
     }
 
-    /// The number of literal segments, used to prefer the more specific of two matching templates.
-    var literalCount: Int {
-        segments.reduce(0) { count, segment in if case .literal = segment { count + 1 } else { count } }
+    public static func == (left: PathTemplate, right: PathTemplate) -> Bool {
+        left.description == right.description
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(description)
     }
 
     /// Matches a request path (the part before `?`, still percent-encoded). Returns the variables' values,
@@ -71,48 +113,73 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A path's segments, still percent-encoded (split once, then matched against every template).
-    static func rawSegments(of path: String) -> [Substring]? {
+    static func rawSegments(of path: some StringProtocol) -> [Substring]? {
+        let path = Substring(path)
         guard path.utf8.first == UInt8(ascii: "/") else { return nil }
-        return path.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        var start = path.utf8.index(after: path.utf8.startIndex)
+        var index = start
+        while index < path.utf8.endIndex {
+            if path.utf8[index] == UInt8(ascii: "/") {
+                segments.append(path[start..<index])
+                start = path.utf8.index(after: index)
+            }
+            index = path.utf8.index(after: index)
+        }
+        segments.append(path[start..<path.utf8.endIndex])
+        return segments
     }
 
     /// Matches a path already split by `rawSegments(of:)`.
-    func matchResult(rawSegments pathSegments: [Substring]) -> MatchResult? {
+    func matchResult(rawSegments: [Substring]) -> MatchResult? {
+        let storage = self.storage
+        let compiled = storage.compiled
+        let endsWithRest = storage.endsWithRest
         // Cheap refusals first: the number of segments, unless `**` takes the rest.
-        if segments.last != .rest, pathSegments.count != segments.count { return nil }
-        var rawSegments = pathSegments
-        if let verb {
-            guard let last = rawSegments.last, let colon = last.lastIndex(of: ":"), last[last.index(after: colon)...] == verb
+        if !endsWithRest, rawSegments.count != compiled.count { return nil }
+        // With a verb, the last segment is matched without its `:verb`.
+        var last = rawSegments.last
+        if let verbBytes = storage.verbBytes {
+            guard let segment = last, let colon = segment.utf8.lastIndex(of: UInt8(ascii: ":")),
+                segment.utf8[segment.utf8.index(after: colon)...].elementsEqual(verbBytes)
             else { return nil }
-            rawSegments[rawSegments.count - 1] = last[..<colon]
+            last = segment[..<colon]
         }
+        let lastIndex = rawSegments.count - 1
+        func segment(_ index: Int) -> Substring { index == lastIndex ? last! : rawSegments[index] }
         // Matching, with `**` only ever last.
         var index = 0
-        for segment in segments {
-            switch segment {
+        for part in compiled {
+            switch part {
             case .rest:
                 index = rawSegments.count
             case .single:
-                guard index < rawSegments.count, !rawSegments[index].isEmpty else { return nil }
+                guard index < rawSegments.count, !segment(index).isEmpty else { return nil }
                 index += 1
-            case .literal(let literal):
+            case .literal(let bytes, let text):
                 guard index < rawSegments.count else { return nil }
-                let raw = rawSegments[index]
+                let raw = segment(index)
                 if raw.utf8.contains(UInt8(ascii: "%")) {
-                    guard PercentDecoding.decode(raw, keepingSlashes: false) == literal else { return nil }
+                    guard PercentDecoding.decode(raw, keepingSlashes: false) == text else { return nil }
                 } else {
-                    guard raw == literal else { return nil }
+                    guard raw.utf8.elementsEqual(bytes) else { return nil }
                 }
                 index += 1
             }
         }
         guard index == rawSegments.count else { return nil }
         var values: [(fieldPath: [String], value: String)] = []
-        for variable in variables {
-            let upper = variable.segments.upperBound == segments.count && segments.last == .rest
-                ? rawSegments.count : variable.segments.upperBound
-            let raw = rawSegments[variable.segments.lowerBound..<upper].joined(separator: "/")
-            guard let value = PercentDecoding.decode(Substring(raw), keepingSlashes: variable.isMultiSegment) else {
+        values.reserveCapacity(storage.variables.count)
+        for variable in storage.variables {
+            let upper = variable.segments.upperBound == compiled.count && endsWithRest ? rawSegments.count : variable.segments.upperBound
+            let raw: Substring
+            if upper - variable.segments.lowerBound == 1 {
+                raw = segment(variable.segments.lowerBound)
+            } else {
+                raw = Substring((variable.segments.lowerBound..<upper).map { segment($0) }.joined(separator: "/"))
+            }
+            guard let value = PercentDecoding.decode(raw, keepingSlashes: variable.isMultiSegment) else {
                 return .undecodable(fieldPath: variable.fieldPath)
             }
             values.append((variable.fieldPath, value))

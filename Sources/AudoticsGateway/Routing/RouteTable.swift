@@ -31,15 +31,29 @@ public struct RouteTable: Sendable {
         case undecodablePath(field: String)
     }
 
-    struct Entry: Sendable {
-        var httpMethod: String
-        var template: PathTemplate
-        var body: String
-        var responseBody: String
-        var successStatus: Int
-        var method: RPCMethodSchema
+    /// A class: routing reads a few of its fields for every candidate, and a struct this size would be copied.
+    final class Entry: Sendable {
+        let httpMethod: String
+        let template: PathTemplate
+        let body: String
+        let responseBody: String
+        let successStatus: Int
+        let method: RPCMethodSchema
         /// `METHOD template`, made once.
-        var label: String
+        let label: String
+
+        init(
+            httpMethod: String, template: PathTemplate, body: String, responseBody: String, successStatus: Int,
+            method: RPCMethodSchema, label: String
+        ) {
+            self.httpMethod = httpMethod
+            self.template = template
+            self.body = body
+            self.responseBody = responseBody
+            self.successStatus = successStatus
+            self.method = method
+            self.label = label
+        }
     }
 
     let entries: [Entry]
@@ -83,25 +97,31 @@ public struct RouteTable: Sendable {
 
     /// Routes a request: `path` is the request target's path, still percent-encoded. `HEAD` routes as `GET`.
     public func route(method httpMethod: String, path: String) -> Outcome {
+        route(method: httpMethod, path: Substring(path))
+    }
+
+    /// Routes a request: `path` is the request target's path, still percent-encoded. `HEAD` routes as `GET`.
+    public func route(method httpMethod: String, path: Substring) -> Outcome {
         let lookup = httpMethod == "HEAD" ? "GET" : httpMethod
         var best: (index: Int, literals: Int, values: [(fieldPath: [String], value: String)])?
-        var allowed: Set<String> = []
+        var allowed: [String] = []
         var undecodable: [String]?
         let rawSegments = PathTemplate.rawSegments(of: path) ?? []  // none: not a path, so no template fits
-        let indices = rawSegments.isEmpty ? [] : candidates[min(rawSegments.count, candidates.count - 1)]
-        for index in indices {
-            guard let result = entries[index].template.matchResult(rawSegments: rawSegments) else { continue }
-            guard entries[index].httpMethod == lookup else {
-                allowed.insert(entries[index].httpMethod)
-                continue
+        if !rawSegments.isEmpty {
+            for index in candidates[min(rawSegments.count, candidates.count - 1)] {
+                let entry = entries[index]
+                guard let result = entry.template.matchResult(rawSegments: rawSegments) else { continue }
+                guard entry.httpMethod == lookup else {
+                    if !allowed.contains(entry.httpMethod) { allowed.append(entry.httpMethod) }
+                    continue
+                }
+                guard case .matched(let values) = result else {
+                    if case .undecodable(let field) = result { undecodable = undecodable ?? field }
+                    continue
+                }
+                if let current = best, current.literals >= entry.template.literalCount { continue }
+                best = (index, entry.template.literalCount, values)
             }
-            guard case .matched(let values) = result else {
-                if case .undecodable(let field) = result { undecodable = undecodable ?? field }
-                continue
-            }
-            let literals = entries[index].template.literalCount
-            if let current = best, current.literals >= literals { continue }
-            best = (index, literals, values)
         }
         if let best {
             let entry = entries[best.index]
@@ -111,11 +131,11 @@ public struct RouteTable: Sendable {
                 template: entry.label))
         }
         if let undecodable { return .undecodablePath(field: undecodable.joined(separator: ".")) }
-        if let method = rpcPaths[path] {
+        if let method = rpcPaths[String(path)] {
             guard lookup == "POST" else { return .methodNotAllowed(allowed: ["POST"]) }
             return .matched(Match(method: method, body: "*", responseBody: "", successStatus: 200, pathValues: [], template: "POST \(path)"))
         }
-        if allowed.contains("GET") { allowed.insert("HEAD") }
+        if allowed.contains("GET"), !allowed.contains("HEAD") { allowed.append("HEAD") }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())
     }
 

@@ -271,27 +271,37 @@ public final class HTTP2Session {
 extension HTTP2Session: Sendable {}
 
 /// Calls `body` with an `nghttp2_nv` array for `headers`, valid for the call only (nghttp2 copies them).
+/// The names and values are copied once into one temporary buffer (on the stack when small), each `String`
+/// through its contiguous UTF-8: a byte-by-byte copy through `String.UTF8View` would cost several times more.
 func withNameValuePairs<Result>(
     _ headers: [HPACKHeader], _ body: (UnsafeMutablePointer<nghttp2_nv>?, Int) -> Result
 ) -> Result {
-    var storage: [UInt8] = []
-    var offsets: [(name: Range<Int>, value: Range<Int>, sensitive: Bool)] = []
-    offsets.reserveCapacity(headers.count)
-    for header in headers {
-        let nameStart = storage.count
-        storage.append(contentsOf: header.name.utf8)
-        let valueStart = storage.count
-        storage.append(contentsOf: header.value.utf8)
-        offsets.append((nameStart..<valueStart, valueStart..<storage.count, header.isNeverIndexed))
-    }
-    storage.append(0)  // never empty, so the base address exists
-    return storage.withUnsafeMutableBufferPointer { bytes in
-        var pairs = offsets.map { entry in
-            nghttp2_nv(
-                name: bytes.baseAddress! + entry.name.lowerBound, value: bytes.baseAddress! + entry.value.lowerBound,
-                namelen: entry.name.count, valuelen: entry.value.count,
-                flags: UInt8(entry.sensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue))
+    var total = 1  // never empty, so the base address exists
+    for header in headers { total += header.name.utf8.count + header.value.utf8.count }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { bytes in
+        withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(headers.count, 1)) { pairs in
+            var offset = 0
+            for (index, header) in headers.enumerated() {
+                let name = bytes.baseAddress! + offset
+                offset += copyUTF8(header.name, to: name)
+                let value = bytes.baseAddress! + offset
+                offset += copyUTF8(header.value, to: value)
+                (pairs.baseAddress! + index).initialize(to: nghttp2_nv(
+                    name: name, value: value, namelen: value - name, valuelen: bytes.baseAddress! + offset - value,
+                    flags: UInt8(header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
+            }
+            return body(pairs.baseAddress, headers.count)
         }
-        return pairs.withUnsafeMutableBufferPointer { body($0.baseAddress, $0.count) }
+    }
+}
+
+/// Copies the UTF-8 of `text` to `destination` (which has room for it); returns the byte count.
+@inline(__always)
+func copyUTF8(_ text: String, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+    var text = text
+    return text.withUTF8 { source in
+        guard let base = source.baseAddress else { return 0 }
+        destination.update(from: base, count: source.count)
+        return source.count
     }
 }

@@ -22,9 +22,9 @@ public final class PreparedHeaders: Sendable {
         var offset = 0
         for (index, header) in headers.enumerated() {
             let name = bytes.baseAddress! + offset
-            offset = bytes[offset...].initialize(fromContentsOf: header.name.utf8)
+            offset += copyUTF8(header.name, to: name)
             let value = bytes.baseAddress! + offset
-            offset = bytes[offset...].initialize(fromContentsOf: header.value.utf8)
+            offset += copyUTF8(header.value, to: value)
             pairs.baseAddress!.advanced(by: index).initialize(to: nghttp2_nv(
                 name: name, value: value, namelen: header.name.utf8.count, valuelen: header.value.utf8.count,
                 flags: UInt8(header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))

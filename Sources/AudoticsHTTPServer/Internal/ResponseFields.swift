@@ -27,22 +27,39 @@ enum ResponseFields {
     /// response or smuggle a second one, so such a field is dropped.
     static func isSafe(name: String, value: String) -> Bool {
         guard !name.isEmpty else { return false }
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                continue
-            case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-                UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-                UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-                continue
-            default:
-                return false
-            }
+        // Over contiguous UTF-8 (a small string's copied to the stack): `String.UTF8View` byte by byte costs more.
+        var name = name
+        let tokenName = name.withUTF8 { bytes in
+            for byte in bytes where !isTokenByte(byte) { return false }
+            return true
         }
-        for byte in value.utf8 where byte == 0x0D || byte == 0x0A || byte == 0 {
-            return false
+        guard tokenName else { return false }
+        var value = value
+        return value.withUTF8 { bytes in
+            for byte in bytes where byte == 0x0D || byte == 0x0A || byte == 0 { return false }
+            return true
         }
-        return true
+    }
+
+    /// Whether `byte` may appear in an RFC 9110 token.
+    @inline(__always)
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    /// `name` in lower case; the same string, with no new one made, when it already is (the usual case).
+    static func lowercased(_ name: String) -> String {
+        var copy = name
+        let hasUpper = copy.withUTF8 { bytes in bytes.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
+        return hasUpper ? name.lowercased() : name
     }
 
     /// The status to send: the handler's when it is a final status (200...999), else 500.

@@ -37,7 +37,7 @@ public enum GRPCMetadataCoding {
             case .string(let text):
                 if isBinaryKey {
                     headers.append((key, Base64.encode(Array(text.utf8))))
-                } else if let offset = text.utf8.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
+                } else if !isPrintableASCII(text), let offset = text.utf8.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
                     let position = text.utf8.distance(from: text.utf8.startIndex, to: offset)
                     throw RPCError(
                         code: .internal,
@@ -97,16 +97,15 @@ public enum GRPCMetadataCoding {
         allBytes(of: text) { $0 >= 0x20 && $0 <= 0x7E }
     }
 
-    /// Whether `predicate` holds for every UTF-8 byte of `text`, over its contiguous storage when it has one.
+    /// Whether `predicate` holds for every UTF-8 byte of `text`, over its contiguous UTF-8 (a small string's
+    /// too, copied to the stack: `String.UTF8View` byte by byte costs several times more).
     @inline(__always)
     private static func allBytes(of text: String, _ predicate: (UInt8) -> Bool) -> Bool {
-        if let result = text.utf8.withContiguousStorageIfAvailable({ bytes in
+        var text = text
+        return text.withUTF8 { bytes in
             for byte in bytes where !predicate(byte) { return false }
             return true
-        }) {
-            return result
         }
-        return text.utf8.allSatisfy(predicate)
     }
 
     /// Whether a header name belongs to HTTP/2 or the gRPC runtime rather than to custom metadata.

@@ -75,7 +75,15 @@ public struct GRPCRequestHead: Hashable, Sendable {
     }
 
     /// The `:path`: `/<service>/<method>`.
-    public var path: String { "/\(service)/\(method)" }
+    public var path: String {
+        var path = ""
+        path.reserveCapacity(service.utf8.count + method.utf8.count + 2)
+        path += "/"
+        path += service
+        path += "/"
+        path += method
+        return path
+    }
 
     /// The request's HEADERS fields, in the order PROTOCOL-HTTP2 recommends: pseudo-headers, then `grpc-timeout`
     /// ("implementations should send Timeout immediately after the reserved headers"), the rest of the
@@ -84,7 +92,16 @@ public struct GRPCRequestHead: Hashable, Sendable {
     /// Fails with INTERNAL for invalid custom metadata. A zero or negative timeout is sent as `1n`; callers
     /// usually fail such a call with DEADLINE_EXCEEDED before sending it.
     public func headers() throws(RPCError) -> [(name: String, value: String)] {
-        var fields: [(name: String, value: String)] = [(":method", "POST"), (":scheme", scheme), (":path", path)]
+        try headers(path: path)
+    }
+
+    /// `headers()` with the `:path` given: a channel passes `MethodDescriptor.path`, made once per method.
+    public func headers(path: String) throws(RPCError) -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(10 + metadata.count)
+        fields.append((":method", "POST"))
+        fields.append((":scheme", scheme))
+        fields.append((":path", path))
         if let authority { fields.append((":authority", authority)) }
         if let timeout { fields.append(("grpc-timeout", GRPCTimeout(rounding: timeout).headerValue)) }
         fields.append(("te", "trailers"))

@@ -129,7 +129,11 @@ public struct GRPCTimeout: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The header value, for example `250m`.
-    public var headerValue: String { "\(amount)\(unit.letter)" }
+    public var headerValue: String {
+        var value = String(amount)
+        value.unicodeScalars.append(Unicode.Scalar(unit.rawValue))
+        return value
+    }
 
     /// The header value, for example `250m`.
     public var description: String { headerValue }

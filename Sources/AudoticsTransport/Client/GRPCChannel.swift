@@ -146,7 +146,6 @@ public final class GRPCChannel: ClientTransport {
         method: MethodDescriptor, options: CallOptions, deadline: ContinuousClock.Instant?, onlyRequest: [UInt8]? = nil
     ) async throws -> ClientCall {
         let waiterID = nextID.add(1, ordering: .relaxed).newValue
-        defer { state.withLock { $0.forget(waiterID: waiterID) } }
         var attempts = 0
         while true {
             let connection = try await connection(waitForReady: options.waitForReady, waiterID: waiterID, deadline: deadline)
@@ -161,7 +160,7 @@ public final class GRPCChannel: ClientTransport {
                 descriptor: method, scheme: configuration.security.scheme,
                 authority: configuration.authority ?? connection.authority, timeout: timeout,
                 encoding: options.compression, metadata: options.metadata)
-            let headers = try head.headers()
+            let headers = try head.headers(path: method.path)
             do {
                 return try await connection.openCall(headers: headers, deadline: deadline, options: options, onlyRequest: onlyRequest)
             } catch is ConnectionUnusable {
@@ -181,6 +180,8 @@ public final class GRPCChannel: ClientTransport {
         let (ready, connect) = state.withLock { $0.pickReady() }
         for index in connect { startConnecting(index) }
         if let ready { return ready }
+        // Only a call that waited left anything behind to clear.
+        defer { state.withLock { $0.forget(waiterID: waiterID) } }
         let timer = deadline.map { deadline in
             group.next().scheduleTask(in: (deadline - ContinuousClock.now).timeAmount) { [weak self] in
                 self?.abandon(waiterID, RPCError(code: .deadlineExceeded, message: "the deadline passed while waiting for a connection"))

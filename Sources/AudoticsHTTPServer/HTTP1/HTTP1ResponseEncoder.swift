@@ -22,31 +22,45 @@ enum HTTP1ResponseEncoder {
         _ response: HTTPServerResponse, version: HTTPVersion, isHead: Bool, keepAlive: Bool, into buffer: inout ByteBuffer
     ) {
         let status = ResponseFields.finalStatus(response.status)
-        buffer.writeString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeString(String(status))
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
-        buffer.writeString("\r\n")
+        buffer.writeStaticString(version == .http1_0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        if status == 200 {
+            buffer.writeStaticString("200 OK\r\n")
+        } else {
+            buffer.writeUTF8(String(status))
+            buffer.writeInteger(UInt8(ascii: " "))
+            buffer.writeUTF8(HTTPResponseStatus(statusCode: status).reasonPhrase)
+            buffer.writeStaticString("\r\n")
+        }
         for (name, value) in response.headers
         where !ResponseFields.isFramingField(name) && !ResponseFields.isConnectionField(name) && ResponseFields.isSafe(name: name, value: value) {
-            buffer.writeString(name)
-            buffer.writeString(": ")
-            buffer.writeString(value)
-            buffer.writeString("\r\n")
+            buffer.writeUTF8(name)
+            buffer.writeStaticString(": ")
+            buffer.writeUTF8(value)
+            buffer.writeStaticString("\r\n")
         }
         if ResponseFields.hasContentLength(status: status) {
-            buffer.writeString("content-length: ")
-            buffer.writeString(String(response.body.count))
-            buffer.writeString("\r\n")
+            buffer.writeStaticString("content-length: ")
+            buffer.writeUTF8(String(response.body.count))
+            buffer.writeStaticString("\r\n")
         }
         if !keepAlive {
-            buffer.writeString("connection: close\r\n")
+            buffer.writeStaticString("connection: close\r\n")
         } else if version == .http1_0 {
-            buffer.writeString("connection: keep-alive\r\n")
+            buffer.writeStaticString("connection: keep-alive\r\n")
         }
-        buffer.writeString("\r\n")
+        buffer.writeStaticString("\r\n")
         if !isHead && ResponseFields.hasBody(status: status) {
             buffer.writeBytes(response.body)
         }
+    }
+}
+
+extension ByteBuffer {
+    /// Writes the UTF-8 of `text` in one copy, a small string's too (NIO's `writeString` copies those byte by
+    /// byte).
+    @inline(__always)
+    mutating func writeUTF8(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = writeBytes($0) }
     }
 }

@@ -35,6 +35,9 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     private var inReadBurst = false
     private var phase = Phase.active
     private var streamCount = 0
+    /// The idle deadline, set when the last stream closes and cleared when one opens, checked lazily: the one
+    /// timer is only rescheduled when it would fire too late, so streams coming and going schedule nothing.
+    private var idleDeadline = ConnectionDeadline<Bool>()
     private var idleTimer: Scheduled<Void>?
 
     init(handler: any HTTPServerHandler, configuration: HTTPServerConfiguration, isSecure: Bool) throws {
@@ -153,8 +156,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
         }
         streams[streamID] = stream
         streamCount += 1
-        idleTimer?.cancel()
-        idleTimer = nil
+        idleDeadline.clear()
         if let max = limits.maxRequestsPerConnection, streamCount >= max { beginShutdown() }
         if let declared = stream.declaredLength, declared > limits.maxBodyBytes {
             return respond(streamID, serverResponse(ErrorResponses.bodyTooLarge(limit: limits.maxBodyBytes), stream), isHead: false)
@@ -256,23 +258,35 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     private func beginShutdown() {
         guard phase == .active else { return }
         phase = .noticeSent
-        idleTimer?.cancel()
+        idleDeadline.clear()
         try? session.sendShutdownNotice()
         try? session.sendPing()
         scheduleFlush()
     }
 
     private func armIdleTimer() {
-        guard let eventLoop = context?.eventLoop else { return }
-        idleTimer?.cancel()
-        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        idleTimer = eventLoop.scheduleTask(in: TimeAmount(limits.idleTimeout)) {
-            let handler = loopBound.value
-            guard handler.streams.isEmpty else { return }
-            try? handler.session.sendGoAway(errorCode: 0)
-            handler.phase = .goAwaySent
-            handler.flush()
-            handler.context?.close(promise: nil)
+        apply(idleDeadline.set(true, at: .now() + TimeAmount(limits.idleTimeout)))
+    }
+
+    private func apply(_ action: ConnectionDeadline<Bool>.TimerAction) {
+        switch action {
+        case .none:
+            return
+        case .schedule(let at):
+            guard let eventLoop = context?.eventLoop else { return }
+            idleTimer?.cancel()
+            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+            idleTimer = eventLoop.scheduleTask(deadline: at) {
+                let handler = loopBound.value
+                handler.idleTimer = nil
+                handler.apply(handler.idleDeadline.timerFired(now: .now()))
+            }
+        case .expired:
+            guard streams.isEmpty, phase == .active else { return }
+            try? session.sendGoAway(errorCode: 0)
+            phase = .goAwaySent
+            flush()
+            context?.close(promise: nil)
         }
     }
 

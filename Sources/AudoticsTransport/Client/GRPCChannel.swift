@@ -88,20 +88,33 @@ public final class GRPCChannel: ClientTransport {
     ) async throws -> Response {
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
         let call = try await open(method: method, options: options, deadline: deadline, onlyRequest: request)
+        // Already on the connection's loop (a handler running there, like the gateway's through an event-loop
+        // affine channel): no executor preference to switch, which would cost a hop through the loop's task
+        // queue on the way in and another on the way out, though both executors run on the same thread.
+        if call.executor.eventLoop.inEventLoop {
+            return try await Self.receiveOnly(call, method: method, decode: decode)
+        }
         return try await withTaskExecutorPreference(call.executor) {
-            try await withTaskCancellationHandler {
-                guard let first = try await call.responses.next() else {
-                    throw RPCError(code: .internal, message: "\(method) expects exactly one response message, got none")
-                }
-                guard try await call.responses.next() == nil else {
-                    let error = RPCError(code: .internal, message: "\(method) expects exactly one response message, got more")
-                    call.cancel(error)
-                    throw error
-                }
-                return try decode(first)
-            } onCancel: {
-                call.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
+            try await Self.receiveOnly(call, method: method, decode: decode)
+        }
+    }
+
+    /// A unary call's one response, decoded.
+    private static func receiveOnly<Response>(
+        _ call: ClientCall, method: MethodDescriptor, decode: ([UInt8]) throws -> Response
+    ) async throws -> Response {
+        try await withTaskCancellationHandler {
+            guard let first = try await call.responses.next() else {
+                throw RPCError(code: .internal, message: "\(method) expects exactly one response message, got none")
             }
+            guard try await call.responses.next() == nil else {
+                let error = RPCError(code: .internal, message: "\(method) expects exactly one response message, got more")
+                call.cancel(error)
+                throw error
+            }
+            return try decode(first)
+        } onCancel: {
+            call.cancel(RPCError(code: .cancelled, message: "the call was cancelled"))
         }
     }
 

@@ -21,6 +21,24 @@ struct RequestTargetTests {
         #expect(Gateway.split("http://h/\u{064D}x?q") == ("/\u{064D}x", "q"))
         #expect(Gateway.pathForLog(target) == "/\u{064D}x/y")
     }
+
+    @Test("a long path is cut at 200 characters in logs")
+    func longPathForLog() {
+        let long = "/" + String(repeating: "a", count: 250)
+        #expect(Gateway.pathForLog(long + "?secret=1") == String(long.prefix(200)) + "…")
+        #expect(Gateway.pathForLog("/short?secret=1") == "/short")
+    }
+
+    @Test("durations in the request log: milliseconds with three decimals")
+    func milliseconds() {
+        #expect(Gateway.milliseconds(.microseconds(4957)) == "4.957")
+        #expect(Gateway.milliseconds(.microseconds(5)) == "0.005")
+        #expect(Gateway.milliseconds(.zero) == "0.000")
+        #expect(Gateway.milliseconds(.milliseconds(1)) == "1.000")
+        #expect(Gateway.milliseconds(.seconds(12_345)) == "12345000.000")
+        #expect(Gateway.milliseconds(.nanoseconds(999)) == "0.000")
+        #expect(Gateway.milliseconds(.seconds(-1)) == "0.000")
+    }
 }
 
 @Suite("Request IDs")

@@ -67,20 +67,26 @@ struct LineLogHandlerTests {
         defer { writer.stop() }
         var logger = Logger(label: "audotics.test") { LineLogHandler(label: $0, writer: writer) }
         logger.info("plain")
+        // Only the call's metadata: formatted straight into the line, sorted, any value kind.
+        let callOnly: Logger.Metadata = ["zeta": "1", "alpha": .array(["x", "y"]), "mid": .stringConvertible(42), "beta": "b b"]
+        logger.info("call metadata", metadata: callOnly)
         logger[metadataKey: "zone"] = "a"
         logger.info("with metadata", metadata: ["peer": "127.0.0.1", "zone": "b", "id": "7"])
         logger.notice("handler metadata only")
         logger.debug("dropped: below the level")
-        let text = try await output.wait { $0.components(separatedBy: "\n").count >= 4 }
+        let text = try await output.wait { $0.components(separatedBy: "\n").count >= 5 }
         let lines = text.split(separator: "\n").map(String.init)
-        try #require(lines.count == 3, "\(text)")
+        try #require(lines.count == 4, "\(text)")
         // "2026-12-07T08:20:09+0000 info ..." : a timestamp, then the rest exactly as StreamLogHandler writes it.
         for line in lines {
             let timestamp = try #require(line.split(separator: " ").first)
             #expect(timestamp.count == 24 && timestamp.dropFirst(4).first == "-" && timestamp.dropFirst(10).first == "T", "\(line)")
         }
-        let rest = lines.map { String($0.drop { $0 != " " }.dropFirst()) + "\n" }
+        var rest = lines.map { String($0.drop { $0 != " " }.dropFirst()) + "\n" }
         #expect(rest[0] == Self.streamLine(label: "audotics.test", level: .info, handlerMetadata: [:], metadata: nil, message: "plain"))
+        #expect(rest[1] == Self.streamLine(label: "audotics.test", level: .info, handlerMetadata: [:], metadata: callOnly, message: "call metadata"))
+        #expect(rest[1].contains(#"alpha=["x", "y"] beta=b b mid=42 zeta=1 ["#), "\(rest[1])")
+        rest.remove(at: 1)
         #expect(rest[1] == Self.streamLine(
             label: "audotics.test", level: .info, handlerMetadata: ["zone": "a"],
             metadata: ["peer": "127.0.0.1", "zone": "b", "id": "7"], message: "with metadata"))

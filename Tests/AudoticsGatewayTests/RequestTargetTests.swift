@@ -29,6 +29,15 @@ struct RequestTargetTests {
         #expect(Gateway.pathForLog("/short?secret=1") == "/short")
     }
 
+    @Test("the client's host for X-Forwarded-For: IPv4 and bracketed IPv6 without the port")
+    func hosts() {
+        #expect(Gateway.host(of: "127.0.0.1:54321") == "127.0.0.1")
+        #expect(Gateway.host(of: "[::1]:443") == "::1")
+        #expect(Gateway.host(of: "[2001:db8::7]:8080") == "2001:db8::7")
+        #expect(Gateway.host(of: "unknown") == "unknown")
+        #expect(Gateway.host(of: "") == nil)
+    }
+
     @Test("durations in the request log: milliseconds with three decimals")
     func milliseconds() {
         #expect(Gateway.milliseconds(.microseconds(4957)) == "4.957")

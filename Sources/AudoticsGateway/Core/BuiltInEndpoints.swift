@@ -26,7 +26,12 @@ public struct BuiltInEndpoints: Sendable {
 
     /// Whether `path` is one of the endpoints served.
     func serves(_ path: Substring) -> Bool {
-        switch path {
+        // By length first: every request asks, and a failing String comparison is slow.
+        switch path.utf8.count {
+        case 8, 7, 13: break
+        default: return false
+        }
+        return switch path {
         case "/healthz", "/readyz": true
         case "/openapi.json": !openAPIDocument.isEmpty
         case "/metrics": metrics != nil

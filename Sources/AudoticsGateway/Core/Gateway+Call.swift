@@ -114,9 +114,15 @@ extension Gateway {
                 metadata.addString(tracestate, forKey: "tracestate")
             }
         }
-        var forwarded = request.headers.filter { $0.name == "x-forwarded-for" }.map(\.value)
-        if let host = Self.host(of: request.remoteAddress) { forwarded.append(host) }
-        if !forwarded.isEmpty { metadata.addString(forwarded.joined(separator: ", "), forKey: "x-forwarded-for") }
+        var forwarded = ""
+        for field in request.headers where field.name == "x-forwarded-for" {
+            if !forwarded.isEmpty { forwarded += ", " }
+            forwarded += field.value
+        }
+        if let host = Self.host(of: request.remoteAddress) {
+            if forwarded.isEmpty { forwarded = host } else { forwarded += ", " + host }
+        }
+        if !forwarded.isEmpty { metadata.addString(forwarded, forKey: "x-forwarded-for") }
         return metadata
     }
 
@@ -130,9 +136,12 @@ extension Gateway {
 
     /// The address part of `address:port` (IPv6 in brackets or not).
     static func host(of remote: String) -> String? {
-        guard !remote.isEmpty else { return nil }
-        if remote.hasPrefix("["), let close = remote.firstIndex(of: "]") { return String(remote[remote.index(after: remote.startIndex)..<close]) }
-        guard let colon = remote.lastIndex(of: ":") else { return remote }
+        let utf8 = remote.utf8
+        guard let first = utf8.first else { return nil }
+        if first == UInt8(ascii: "["), let close = utf8.firstIndex(of: UInt8(ascii: "]")) {
+            return String(remote[utf8.index(after: utf8.startIndex)..<close])
+        }
+        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")) else { return remote }
         return String(remote[..<colon])
     }
 

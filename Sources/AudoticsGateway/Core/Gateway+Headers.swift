@@ -1,13 +1,15 @@
 extension Gateway {
     /// Headers every response carries: the request ID, security headers, CORS for allowed origins.
     func finish(_ response: inout GatewayResponse, for request: GatewayRequest, requestID: String) {
+        response.headers.reserveCapacity(response.headers.count + 10)
         response.headers.append(("x-request-id", requestID))
-        if response.header("content-type") == "application/json" {
+        let contentType = response.header("content-type")
+        if contentType == "application/json" {
             // An API answer: never cached by shared caches, never sniffed, never framed, never a document.
             if response.header("cache-control") == nil { response.headers.append(("cache-control", "no-store")) }
             response.headers.append(("content-security-policy", "default-src 'none'; frame-ancestors 'none'"))
         }
-        if response.header("content-type")?.hasPrefix("text/html") == true {
+        if contentType?.hasPrefix("text/html") == true {
             response.headers.append(("content-security-policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'self'"))
         }
         response.headers.append(("x-content-type-options", "nosniff"))

@@ -104,7 +104,7 @@ public final class Gateway: Sendable {
             label = "OPTIONS"
             return try preflight(request, path: path)
         }
-        if let builtIn = try await builtIns.response(method: request.method, path: path) {
+        if builtIns.serves(path), let builtIn = try await builtIns.response(method: request.method, path: path) {
             label = String(path)
             return builtIn
         }
@@ -112,7 +112,8 @@ public final class Gateway: Sendable {
         guard request.body.count <= configuration.maxBodyBytes else {
             throw GatewayError(status: 413, code: .invalidArgument, message: "the body is larger than \(configuration.maxBodyBytes) bytes")
         }
-        let limitHeaders = try await applyRateLimits(request)
+        // No suspension point at all without rate limits.
+        let limitHeaders = rateLimits.isEmpty ? [] : try await applyRateLimits(request)
         var response: GatewayResponse
         do {
             response = try await route(request, path: path, query: query, requestID: requestID, label: &label)

@@ -19,4 +19,7 @@ public struct GatewayRateLimits: Sendable {
         self.perUser = perUser
         self.userKey = userKey
     }
+
+    /// Whether no limit applies.
+    var isEmpty: Bool { perAddress == nil && perUser == nil }
 }

@@ -20,12 +20,15 @@ struct HeaderStrings {
         if let literal = Self.wellKnownValue(value) { return (nameString, literal) }
         if let last = lastValues[slot], Self.equal(value, last) { return (nameString, last) }
         let decoded = String(decoding: value, as: UTF8.self)
-        // Only short values are worth keeping (long ones are unlikely to repeat byte for byte, and must not pin memory).
-        if value.count <= 256 { lastValues[slot] = decoded }
+        // Only short values are worth keeping (long ones are unlikely to repeat byte for byte, and must not pin
+        // memory), except a bearer token, which a client sends with every request of its connection (1 KiB at most
+        // per connection).
+        if value.count <= (slot == Self.authorizationSlot ? 1024 : 256) { lastValues[slot] = decoded }
         return (nameString, decoded)
     }
 
     private static let slotCount = 16
+    private static let authorizationSlot = 12
 
     /// A well-known header name as a literal, with its cache slot.
     private static func wellKnownName(_ bytes: UnsafeBufferPointer<UInt8>) -> (String, Int)? {

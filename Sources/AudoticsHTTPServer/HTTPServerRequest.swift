@@ -37,6 +37,13 @@ public struct HTTPServerRequest: Sendable {
         return nil
     }
 
+    /// A field name in lower case; the same string, with no new one made, when it already is (the usual case).
+    static func lowercasedName(_ name: String) -> String {
+        var copy = name
+        let hasUpper = copy.withUTF8 { bytes in bytes.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
+        return hasUpper ? name.lowercased() : name
+    }
+
     /// Whether `a` and `b` are equal ignoring ASCII case (header names are ASCII; no Unicode folding).
     static func equalsIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
         var a = a

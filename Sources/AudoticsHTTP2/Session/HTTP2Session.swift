@@ -280,18 +280,24 @@ func withNameValuePairs<Result>(
     for header in headers { total += header.name.utf8.count + header.value.utf8.count }
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { bytes in
         withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: max(headers.count, 1)) { pairs in
-            var offset = 0
-            for (index, header) in headers.enumerated() {
-                let name = bytes.baseAddress! + offset
-                offset += copyUTF8(header.name, to: name)
-                let value = bytes.baseAddress! + offset
-                offset += copyUTF8(header.value, to: value)
-                (pairs.baseAddress! + index).initialize(to: nghttp2_nv(
-                    name: name, value: value, namelen: value - name, valuelen: bytes.baseAddress! + offset - value,
-                    flags: UInt8(header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
-            }
+            fillNameValuePairs(headers, bytes: bytes.baseAddress!, pairs: pairs.baseAddress!)
             return body(pairs.baseAddress, headers.count)
         }
+    }
+}
+
+/// Copies the names and values of `headers` into `bytes` (which has room for them all) and initializes
+/// `pairs[0..<headers.count]` to point into it, never-indexed fields flagged so.
+func fillNameValuePairs(_ headers: [HPACKHeader], bytes: UnsafeMutablePointer<UInt8>, pairs: UnsafeMutablePointer<nghttp2_nv>) {
+    var offset = 0
+    for (index, header) in headers.enumerated() {
+        let name = bytes + offset
+        offset += copyUTF8(header.name, to: name)
+        let value = bytes + offset
+        offset += copyUTF8(header.value, to: value)
+        (pairs + index).initialize(to: nghttp2_nv(
+            name: name, value: value, namelen: value - name, valuelen: bytes + offset - value,
+            flags: UInt8(header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
     }
 }
 
@@ -301,7 +307,7 @@ func copyUTF8(_ text: String, to destination: UnsafeMutablePointer<UInt8>) -> In
     var text = text
     return text.withUTF8 { source in
         guard let base = source.baseAddress else { return 0 }
-        destination.update(from: base, count: source.count)
+        destination.initialize(from: base, count: source.count)
         return source.count
     }
 }

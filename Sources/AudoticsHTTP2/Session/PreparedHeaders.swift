@@ -19,16 +19,7 @@ public final class PreparedHeaders: Sendable {
         let total = headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
         bytes = .allocate(capacity: max(total, 1))
         pairs = .allocate(capacity: max(headers.count, 1))
-        var offset = 0
-        for (index, header) in headers.enumerated() {
-            let name = bytes.baseAddress! + offset
-            offset += copyUTF8(header.name, to: name)
-            let value = bytes.baseAddress! + offset
-            offset += copyUTF8(header.value, to: value)
-            pairs.baseAddress!.advanced(by: index).initialize(to: nghttp2_nv(
-                name: name, value: value, namelen: header.name.utf8.count, valuelen: header.value.utf8.count,
-                flags: UInt8(header.isNeverIndexed ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
-        }
+        fillNameValuePairs(headers, bytes: bytes.baseAddress!, pairs: pairs.baseAddress!)
     }
 
     deinit {

@@ -133,7 +133,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
             queue.append(Pending(
                 request: HTTPServerRequest(
                     method: request.head.method.rawValue, target: request.head.uri,
-                    headers: request.head.headers.map { (name: ResponseFields.lowercased($0.name), value: $0.value) }, body: request.body,
+                    headers: request.head.headers.map { (name: HTTPServerRequest.lowercasedName($0.name), value: $0.value) }, body: request.body,
                     version: request.head.version.minor == 0 ? .http1_0 : .http1_1, remoteAddress: remoteAddress,
                     isSecure: isSecure),
                 keepAlive: request.keepAlive, isHead: request.head.method == .HEAD))
@@ -206,7 +206,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
         guard finalResponse == nil, !closing else { return }
         let request = (head ?? receiving?.head).map { head in
             HTTPServerRequest(
-                method: head.method.rawValue, target: head.uri, headers: head.headers.map { (name: ResponseFields.lowercased($0.name), value: $0.value) },
+                method: head.method.rawValue, target: head.uri, headers: head.headers.map { (name: HTTPServerRequest.lowercasedName($0.name), value: $0.value) },
                 body: [], version: head.version.minor == 0 ? .http1_0 : .http1_1, remoteAddress: remoteAddress, isSecure: isSecure)
         }
         acceptsRequests = false

@@ -222,7 +222,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
         fields.reserveCapacity(response.headers.count + 2)
         for (name, value) in response.headers
         where !ResponseFields.isFramingField(name) && !ResponseFields.isConnectionField(name) && ResponseFields.isSafe(name: name, value: value) {
-            let name = ResponseFields.lowercased(name)
+            let name = HTTPServerRequest.lowercasedName(name)
             fields.append(HPACKHeader(
                 name: name, value: value, isSensitive: name == "set-cookie", isIndexable: !HPACKHeader.changesEveryMessage(name)))
         }

@@ -55,13 +55,6 @@ enum ResponseFields {
         }
     }
 
-    /// `name` in lower case; the same string, with no new one made, when it already is (the usual case).
-    static func lowercased(_ name: String) -> String {
-        var copy = name
-        let hasUpper = copy.withUTF8 { bytes in bytes.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }
-        return hasUpper ? name.lowercased() : name
-    }
-
     /// The status to send: the handler's when it is a final status (200...999), else 500.
     static func finalStatus(_ status: Int) -> Int {
         (200...999).contains(status) ? status : 500

@@ -17,6 +17,11 @@ public enum GRPCMetadataCoding {
     public static func encode(
         _ metadata: Metadata, into headers: inout [(name: String, value: String)]
     ) throws(RPCError) {
+        try encode(metadata) { headers.append(($0, $1)) }
+    }
+
+    /// Hands `metadata` to `append` as wire fields, in order, skipping reserved names.
+    public static func encode(_ metadata: Metadata, _ append: (String, String) -> Void) throws(RPCError) {
         for (key, value) in metadata {
             guard isValidKey(key) else {
                 throw RPCError(
@@ -33,10 +38,10 @@ public enum GRPCMetadataCoding {
                         code: .internal, message: "metadata key \"\(key)\" has a binary value but does not end in -bin"
                     )
                 }
-                headers.append((key, Base64.encode(bytes)))
+                append(key, Base64.encode(bytes))
             case .string(let text):
                 if isBinaryKey {
-                    headers.append((key, Base64.encode(Array(text.utf8))))
+                    append(key, Base64.encode(Array(text.utf8)))
                 } else if !isPrintableASCII(text), let offset = text.utf8.firstIndex(where: { $0 < 0x20 || $0 > 0x7E }) {
                     let position = text.utf8.distance(from: text.utf8.startIndex, to: offset)
                     throw RPCError(
@@ -44,7 +49,7 @@ public enum GRPCMetadataCoding {
                         message: "metadata value of \"\(key)\" has a byte outside printable ASCII at offset \(position)"
                     )
                 } else {
-                    headers.append((key, text))
+                    append(key, text)
                 }
             }
         }

@@ -98,24 +98,33 @@ public struct GRPCRequestHead: Hashable, Sendable {
     /// `headers()` with the `:path` given: a channel passes `MethodDescriptor.path`, made once per method.
     public func headers(path: String) throws(RPCError) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
-        fields.reserveCapacity(10 + metadata.count)
-        fields.append((":method", "POST"))
-        fields.append((":scheme", scheme))
-        fields.append((":path", path))
-        if let authority { fields.append((":authority", authority)) }
-        if let timeout { fields.append(("grpc-timeout", GRPCTimeout(rounding: timeout).headerValue)) }
-        fields.append(("te", "trailers"))
-        fields.append(("content-type", contentType))
-        if encoding.isCompressing { fields.append(("grpc-encoding", encoding.name)) }
+        fields.reserveCapacity(fieldCountEstimate)
+        try forEachHeader(path: path) { fields.append(($0, $1)) }
+        return fields
+    }
+
+    /// About how many fields `forEachHeader` gives, for reserving room.
+    public var fieldCountEstimate: Int { 10 + metadata.count }
+
+    /// The fields of `headers(path:)`, each handed to `body` in order: a transport builds its own field list
+    /// from them without an intermediate one.
+    public func forEachHeader(path: String, _ body: (String, String) -> Void) throws(RPCError) {
+        body(":method", "POST")
+        body(":scheme", scheme)
+        body(":path", path)
+        if let authority { body(":authority", authority) }
+        if let timeout { body("grpc-timeout", GRPCTimeout(rounding: timeout).headerValue) }
+        body("te", "trailers")
+        body("content-type", contentType)
+        if encoding.isCompressing { body("grpc-encoding", encoding.name) }
         if !acceptEncodings.isEmpty {
-            fields.append(("grpc-accept-encoding", GRPCMessageCompression.acceptEncodingValue(acceptEncodings)))
+            body("grpc-accept-encoding", GRPCMessageCompression.acceptEncodingValue(acceptEncodings))
         }
-        if let userAgent { fields.append(("user-agent", userAgent)) }
+        if let userAgent { body("user-agent", userAgent) }
         var custom = metadata
         // Removing copies the storage: only when there is something to remove.
         if custom.contains(where: { $0.key == "user-agent" }) { custom.removeAll(forKey: "user-agent") }
-        try GRPCMetadataCoding.encode(custom, into: &fields)
-        return fields
+        try GRPCMetadataCoding.encode(custom, body)
     }
 
     /// Whether `value` is a gRPC content-type: `application/grpc` alone or followed by `+` or `;` (ASCII

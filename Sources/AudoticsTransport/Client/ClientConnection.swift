@@ -70,7 +70,7 @@ final class ClientConnection: Identifiable, Sendable {
     /// - Throws: `ConnectionUnusable` when the connection takes no new calls.
     /// Opens a call's stream; with `onlyRequest`, also sends that message and half-closes, in the same turn.
     func openCall(
-        headers: [(name: String, value: String)], deadline: ContinuousClock.Instant?, options: CallOptions,
+        headers: [HPACKHeader], deadline: ContinuousClock.Instant?, options: CallOptions,
         onlyRequest: [UInt8]? = nil
     ) async throws -> ClientCall {
         let handler = self.handler

@@ -125,13 +125,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     ///
     /// - Throws: `ConnectionUnusable` when this connection takes no new calls (the channel picks another).
     func openStream(
-        headers: [(name: String, value: String)], deadline: ContinuousClock.Instant?, metadata: ResponseMetadata?,
+        headers: [HPACKHeader], deadline: ContinuousClock.Instant?, metadata: ResponseMetadata?,
         maxMessageBytes: Int, makeResponses: (Int32) -> ClientResponseQueue
     ) throws -> ClientStream {
         guard !isDraining, context != nil else { throw ConnectionUnusable() }
         let streamID: Int32
         do {
-            streamID = try session.sendRequest(headers: hpack(headers))
+            streamID = try session.sendRequest(headers: headers)
         } catch {
             // Out of stream IDs, or nghttp2 saw GOAWAY: this connection is done for new calls.
             beginDraining()
@@ -398,14 +398,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 streamsWithWriters.remove(streamID)
                 for waiter in waiters { waiter.succeed() }
             }
-        }
-    }
-
-    private func hpack(_ fields: [(name: String, value: String)]) -> [HPACKHeader] {
-        fields.map { field in
-            HPACKHeader(
-                name: field.name, value: field.value, isSensitive: field.name == "authorization",
-                isIndexable: !HPACKHeader.changesEveryMessage(field.name))
         }
     }
 }

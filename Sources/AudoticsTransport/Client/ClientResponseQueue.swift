@@ -11,7 +11,7 @@ final class ClientResponseQueue: Sendable {
         var messages: [(bytes: [UInt8], wireSize: Int)] = []
         var head = 0
         var end: RPCError?? = nil
-        var reader: CheckedContinuation<[UInt8]?, any Error>?
+        var reader: UnsafeContinuation<[UInt8]?, any Error>?
     }
 
     private let state = Mutex(State())
@@ -24,7 +24,7 @@ final class ClientResponseQueue: Sendable {
 
     /// Adds a message (event loop). Ignored after the end.
     func push(_ bytes: [UInt8], wireSize: Int) {
-        let reader: CheckedContinuation<[UInt8]?, any Error>? = state.withLock { state in
+        let reader: UnsafeContinuation<[UInt8]?, any Error>? = state.withLock { state in
             guard state.end == nil else { return nil }
             if let reader = state.reader {
                 state.reader = nil
@@ -42,7 +42,7 @@ final class ClientResponseQueue: Sendable {
     /// Ends the stream with the call's outcome: `nil` for OK. Only the first end counts; returns whether this was it.
     @discardableResult
     func finish(_ error: RPCError?) -> Bool {
-        let (first, reader): (Bool, CheckedContinuation<[UInt8]?, any Error>?) = state.withLock { state in
+        let (first, reader): (Bool, UnsafeContinuation<[UInt8]?, any Error>?) = state.withLock { state in
             guard state.end == nil else { return (false, nil) }
             state.end = .some(error)
             // A failed call drops what was not read: the error is what the reader must see.
@@ -68,7 +68,9 @@ final class ClientResponseQueue: Sendable {
             return try deliver(immediate)
         }
         // Wait; `push` or `finish` resumes (the call's cancellation handler finishes the queue).
-        return try await withCheckedThrowingContinuation { continuation in
+        // Unsafe (no checking box allocated per wait): the reader is stored and taken under the lock, so exactly
+        // one of `push`, `finish` or this closure resumes it, once.
+        return try await withUnsafeThrowingContinuation { continuation in
             let immediate: Taken? = state.withLock { state in
                 if let taken = Self.take(&state) { return taken }
                 state.reader = continuation

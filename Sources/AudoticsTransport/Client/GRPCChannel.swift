@@ -1,3 +1,4 @@
+import AudoticsHTTP2
 import AudoticsHealthAPI
 public import AudoticsRPC
 public import NIOCore
@@ -173,7 +174,7 @@ public final class GRPCChannel: ClientTransport {
                 descriptor: method, scheme: configuration.security.scheme,
                 authority: configuration.authority ?? connection.authority, timeout: timeout,
                 encoding: options.compression, metadata: options.metadata)
-            let headers = try head.headers(path: method.path)
+            let headers = try Self.fields(of: head, path: method.path)
             do {
                 return try await connection.openCall(headers: headers, deadline: deadline, options: options, onlyRequest: onlyRequest)
             } catch is ConnectionUnusable {
@@ -185,6 +186,18 @@ public final class GRPCChannel: ClientTransport {
                 }
             }
         }
+    }
+
+    /// A request head's HPACK fields, built straight from it: secrets never indexed, per-call values (deadline,
+    /// request ID) kept out of the dynamic table.
+    static func fields(of head: GRPCRequestHead, path: String) throws(RPCError) -> [HPACKHeader] {
+        var fields: [HPACKHeader] = []
+        fields.reserveCapacity(head.fieldCountEstimate)
+        try head.forEachHeader(path: path) { name, value in
+            fields.append(HPACKHeader(
+                name: name, value: value, isSensitive: name == "authorization", isIndexable: !HPACKHeader.changesEveryMessage(name)))
+        }
+        return fields
     }
 
     /// Waits for a ready connection (round robin), giving up at the deadline or on cancellation.
@@ -359,7 +372,7 @@ private struct PinnedConnectionTransport: ClientTransport {
             metadata: options.metadata)
         let call: ClientCall
         do {
-            call = try await connection.openCall(headers: try head.headers(), deadline: nil, options: options)
+            call = try await connection.openCall(headers: try GRPCChannel.fields(of: head, path: method.path), deadline: nil, options: options)
         } catch is ConnectionUnusable {
             throw RPCError(code: .unavailable, message: "the connection to \(connection.endpoint) takes no new calls")
         }

@@ -68,10 +68,26 @@ public final class Gateway: Sendable {
         finish(&response, for: request, requestID: requestID)
         let elapsed = started.duration(to: .now)
         metrics.record(method: request.method, route: routeLabel, status: response.status, elapsed: elapsed)
-        logger.info("\(request.method) \(Self.pathForLog(request.target)) \(response.status)", metadata: [
-            "request_id": .string(requestID), "peer": .string(request.remoteAddress), "duration_ms": .string(Self.milliseconds(elapsed)),
-        ])
+        logger.info(
+            Logger.Message(stringLiteral: Self.logMessage(method: request.method, target: request.target, status: response.status)),
+            metadata: [
+                "request_id": .string(requestID), "peer": .string(request.remoteAddress), "duration_ms": .string(Self.milliseconds(elapsed)),
+            ],
+            source: "AudoticsGateway")
         return response
+    }
+
+    /// The request log's message, `GET /v1/tracks/tr_1 200`, made as one string.
+    static func logMessage(method: String, target: String, status: Int) -> String {
+        let path = pathForLog(target)
+        var message = ""
+        message.reserveCapacity(method.utf8.count + path.utf8.count + 5)
+        message += method
+        message += " "
+        message += path
+        message += " "
+        message += String(status)
+        return message
     }
 
     /// A duration in milliseconds with three decimals, `4.957`.
@@ -116,24 +132,33 @@ public final class Gateway: Sendable {
         let limitHeaders = rateLimits.isEmpty ? [] : try await applyRateLimits(request)
         var response: GatewayResponse
         do {
-            response = try await route(request, path: path, query: query, requestID: requestID, label: &label)
+            // Routing is synchronous; only the call itself suspends.
+            switch try route(request, path: path, label: &label) {
+            case .answer(let answer): response = answer
+            case .call(let match): response = try await call(match, request: request, query: query, requestID: requestID)
+            }
         } catch let error as GatewayError {
             response = errorResponse(error)
         } catch let error as RPCError {
             response = errorResponse(error)
         }
-        response.headers += limitHeaders
+        if !limitHeaders.isEmpty { response.headers += limitHeaders }
         return response
     }
 
-    private func route(
-        _ request: GatewayRequest, path: Substring, query: Substring?, requestID: String, label: inout String
-    ) async throws -> GatewayResponse {
+    /// Where routing leads: an RPC to call, or an answer without one (a static file).
+    private enum Routed {
+        case call(RouteTable.Match)
+        case answer(GatewayResponse)
+    }
+
+    /// The route a request takes; no route is an error (404, 405, 400).
+    private func route(_ request: GatewayRequest, path: Substring, label: inout String) throws(GatewayError) -> Routed {
         switch routes.route(method: request.method, path: path) {
         case .notFound:
             if let file = staticFiles?.response(method: request.method, path: path, ifNoneMatch: request.header("if-none-match")) {
                 label = "static"
-                return file
+                return .answer(file)
             }
             throw GatewayError(status: 404, code: .notFound, message: "no route for \(request.method) \(Self.pathForLog(String(path)))")
         case .methodNotAllowed(let allowed):
@@ -145,7 +170,7 @@ public final class Gateway: Sendable {
                 status: 400, code: .invalidArgument, message: "the path segment for \(field) is not valid percent-encoded UTF-8")
         case .matched(let match):
             label = match.template
-            return try await call(match, request: request, query: query, requestID: requestID)
+            return .call(match)
         }
     }
 

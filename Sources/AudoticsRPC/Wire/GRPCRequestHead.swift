@@ -92,11 +92,6 @@ public struct GRPCRequestHead: Hashable, Sendable {
     /// Fails with INTERNAL for invalid custom metadata. A zero or negative timeout is sent as `1n`; callers
     /// usually fail such a call with DEADLINE_EXCEEDED before sending it.
     public func headers() throws(RPCError) -> [(name: String, value: String)] {
-        try headers(path: path)
-    }
-
-    /// `headers()` with the `:path` given: a channel passes `MethodDescriptor.path`, made once per method.
-    public func headers(path: String) throws(RPCError) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(fieldCountEstimate)
         try forEachHeader(path: path) { fields.append(($0, $1)) }
@@ -106,8 +101,9 @@ public struct GRPCRequestHead: Hashable, Sendable {
     /// About how many fields `forEachHeader` gives, for reserving room.
     public var fieldCountEstimate: Int { 10 + metadata.count }
 
-    /// The fields of `headers(path:)`, each handed to `body` in order: a transport builds its own field list
-    /// from them without an intermediate one.
+    /// The fields of `headers()`, each handed to `body` in order, with the `:path` given (a channel passes
+    /// `MethodDescriptor.path`, made once per method): a transport builds its own field list without an
+    /// intermediate one.
     public func forEachHeader(path: String, _ body: (String, String) -> Void) throws(RPCError) {
         body(":method", "POST")
         body(":scheme", scheme)

@@ -17,28 +17,35 @@ final class GatewayMetrics: Sendable {
         var status: Int
     }
 
-    private let counters = Mutex<[CounterKey: Counter]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
+    /// The instruments made so far: one lock per request finds both.
+    private struct Instruments {
+        var counters: [CounterKey: Counter] = [:]
+        var timers: [String: Timer] = [:]
+    }
+
+    private let instruments = Mutex(Instruments())
 
     /// Counts a request and, when `elapsed` is known, times it (the server's own refusals are only counted).
     func record(method requestMethod: String, route: String, status: Int, elapsed: Duration?) {
         let key = CounterKey(method: Self.knownMethods.contains(requestMethod) ? requestMethod : "other", route: route, status: status)
-        let counter = counters.withLock { counters in
-            if let counter = counters[key] { return counter }
-            let counter = Counter(
-                label: "audotics_gateway_requests_total",
-                dimensions: [("method", key.method), ("route", route), ("status", String(status))])
-            counters[key] = counter
-            return counter
+        let (counter, timer) = instruments.withLock { instruments -> (Counter, Timer?) in
+            let counter: Counter
+            if let existing = instruments.counters[key] {
+                counter = existing
+            } else {
+                counter = Counter(
+                    label: "audotics_gateway_requests_total",
+                    dimensions: [("method", key.method), ("route", route), ("status", String(status))])
+                instruments.counters[key] = counter
+            }
+            guard elapsed != nil else { return (counter, nil) }
+            if let timer = instruments.timers[route] { return (counter, timer) }
+            let timer = Timer(label: "audotics_gateway_request_duration_seconds", dimensions: [("route", route)])
+            instruments.timers[route] = timer
+            return (counter, timer)
         }
         counter.increment()
-        guard let elapsed else { return }
-        let timer = timers.withLock { timers in
-            if let timer = timers[route] { return timer }
-            let timer = Timer(label: "audotics_gateway_request_duration_seconds", dimensions: [("route", route)])
-            timers[route] = timer
-            return timer
-        }
+        guard let elapsed, let timer else { return }
         let (seconds, attoseconds) = elapsed.components
         timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }

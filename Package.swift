@@ -193,7 +193,8 @@ let package = Package(
             name: "AudoticsGateway",
             dependencies: [
                 "AudoticsRPC", "AudoticsProtobuf", "AudoticsJSON", "AudoticsWellKnownTypes", "AudoticsRedisClient", "AudoticsTLS",
-                "AudoticsHTTPServer", "AudoticsHealthAPI", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                "AudoticsHTTPServer", "AudoticsTransport", "AudoticsHealthAPI",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift
         ),

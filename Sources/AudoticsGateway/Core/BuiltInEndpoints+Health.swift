@@ -1,4 +1,4 @@
-public import AudoticsHealthAPI
+import AudoticsHealthAPI
 public import AudoticsRPC
 
 extension BuiltInEndpoints {

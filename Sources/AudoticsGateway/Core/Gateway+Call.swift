@@ -8,10 +8,20 @@ extension Gateway {
         guard let backend = backends[match.method.descriptor.service] else {
             throw GatewayError(status: 503, code: .unavailable, message: "\(match.method.descriptor.service) is not available")
         }
-        let options = CallOptions(
+        let options = try callOptions(request, requestID: requestID)
+        let responseBytes = try await backend.unary(method: match.method.descriptor, options: options, request: message) { $0 }
+        return try response(match, responseBytes)
+    }
+
+    /// The call's options: the deadline and the forwarded metadata.
+    func callOptions(_ request: GatewayRequest, requestID: String) throws(GatewayError) -> CallOptions {
+        CallOptions(
             timeout: try timeout(of: request), metadata: forwardedMetadata(request, requestID: requestID),
             maxResponseMessageBytes: configuration.maxResponseBytes)
-        let responseBytes = try await backend.unary(method: match.method.descriptor, options: options, request: message) { $0 }
+    }
+
+    /// The HTTP response for an RPC's response message: its JSON, with the route's success status.
+    func response(_ match: RouteTable.Match, _ responseBytes: [UInt8]) throws(GatewayError) -> GatewayResponse {
         let json: [UInt8]
         do {
             json = try ProtoJSON.encode(responseBytes, descriptor: match.method.responseType._protobufCDescriptor, registry: registry)

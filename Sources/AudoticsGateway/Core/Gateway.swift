@@ -1,5 +1,6 @@
 import AudoticsJSON
 public import AudoticsRPC
+import AudoticsTransport
 public import Logging
 
 /// The JSON edge: routes HTTP requests to the services' RPCs by the generated route table, transcodes JSON to
@@ -13,6 +14,8 @@ public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     let routes: RouteTable
     let backends: [String: any ClientTransport]
+    /// The backends that run unary calls without a task (the fabric's channels), by service name.
+    let loopBackends: [String: any EventLoopUnaryTransport]
     let registry: ProtoJSONTypeRegistry
     let logger: Logger
     let builtIns: BuiltInEndpoints
@@ -34,6 +37,7 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.routes = try RouteTable(services: services)
         self.backends = backends
+        self.loopBackends = backends.compactMapValues { $0 as? any EventLoopUnaryTransport }
         var registry = ProtoJSONTypeRegistry.standard
         for service in services {
             for method in service.methods {
@@ -65,16 +69,21 @@ public final class Gateway: Sendable {
             logger.error("gateway failure", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
             response = errorResponse(GatewayError(status: 500, code: .internal, message: "internal error"))
         }
+        conclude(&response, for: request, requestID: requestID, started: started, label: routeLabel)
+        return response
+    }
+
+    /// The end of every request: the common headers, the metrics and the log line.
+    func conclude(_ response: inout GatewayResponse, for request: GatewayRequest, requestID: String, started: ContinuousClock.Instant, label: String) {
         finish(&response, for: request, requestID: requestID)
         let elapsed = started.duration(to: .now)
-        metrics.record(method: request.method, route: routeLabel, status: response.status, elapsed: elapsed)
+        metrics.record(method: request.method, route: label, status: response.status, elapsed: elapsed)
         logger.info(
             Logger.Message(stringLiteral: Self.logMessage(method: request.method, target: request.target, status: response.status)),
             metadata: [
                 "request_id": .string(requestID), "peer": .string(request.remoteAddress), "duration_ms": .string(Self.milliseconds(elapsed)),
             ],
             source: "AudoticsGateway")
-        return response
     }
 
     /// The request log's message, `GET /v1/tracks/tr_1 200`, made as one string.
@@ -147,13 +156,13 @@ public final class Gateway: Sendable {
     }
 
     /// Where routing leads: an RPC to call, or an answer without one (a static file).
-    private enum Routed {
+    enum Routed {
         case call(RouteTable.Match)
         case answer(GatewayResponse)
     }
 
     /// The route a request takes; no route is an error (404, 405, 400).
-    private func route(_ request: GatewayRequest, path: Substring, label: inout String) throws(GatewayError) -> Routed {
+    func route(_ request: GatewayRequest, path: Substring, label: inout String) throws(GatewayError) -> Routed {
         switch routes.route(method: request.method, path: path) {
         case .notFound:
             if let file = staticFiles?.response(method: request.method, path: path, ifNoneMatch: request.header("if-none-match")) {

@@ -11,7 +11,7 @@ import NIOHTTP1
 /// slower than its timeout, 417 for an unknown `Expect`. An idle keep-alive connection closes silently.
 ///
 /// Everything here runs on the channel's event loop.
-final class HTTP1ConnectionHandler: ChannelDuplexHandler {
+final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarget {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -44,8 +44,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
 
     private var receiving: Receiving?
     private var queue = CircularBuffer<Pending>()
-    /// The request whose handler runs, its ID, and its task once it suspended.
-    private var inFlight: (id: Int, pending: Pending, task: Task<Void, Never>?)?
+    /// The request whose handler runs, its ID, and the handler's work once it is under way (a task that
+    /// suspended, or a request `start` took).
+    private var inFlight: (id: Int, pending: Pending, work: HTTPServerWork?)?
     private var nextID = 0
     private var requestCount = 0
     /// False once no further request will be served (close requested, a limit, an error, shutdown).
@@ -93,8 +94,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
-        inFlight?.task?.cancel()
+        let work = inFlight?.work
         inFlight = nil
+        work?.cancel()
         queue.removeAll()
         timer?.cancel()
         timer = nil
@@ -251,9 +253,17 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
         nextID += 1
         inFlight = (id, pending, nil)
         let eventLoop = context.eventLoop
-        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let handler = self.handler
         let request = pending.request
+        switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: id, eventLoop: eventLoop)) {
+        case .started(let onCancel):
+            // It may have answered already (then the next request may be running).
+            if inFlight?.id == id { inFlight?.work = .started(onCancel: onCancel) }
+            return
+        case .declined:
+            break
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         // Runs inline until the handler first suspends (an echo never does), then on this loop.
         let task = Task.immediate(executorPreference: executor) {
             let response = await handler.handle(request)
@@ -263,7 +273,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
                 eventLoop.execute { loopBound.value.finish(id, response) }
             }
         }
-        if inFlight?.id == id { inFlight?.task = task }
+        if inFlight?.id == id { inFlight?.work = .task(task) }
+    }
+
+    func respond(to requestID: Int, with response: HTTPServerResponse) {
+        finish(requestID, response)
     }
 
     private func finish(_ id: Int, _ response: HTTPServerResponse) {
@@ -280,7 +294,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler {
 
     private func write(_ response: HTTPServerResponse, version: HTTPVersion, isHead: Bool, keepAlive: Bool) {
         guard let context else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 128 + response.body.count)
+        var buffer = context.channel.allocator.buffer(capacity: HTTP1ResponseEncoder.capacity(for: response))
         HTTP1ResponseEncoder.encode(response, version: version, isHead: isHead, keepAlive: keepAlive, into: &buffer)
         if keepAlive {
             context.write(wrapOutboundOut(buffer), promise: nil)

@@ -17,6 +17,14 @@ enum HTTP1ResponseEncoder {
         return false
     }
 
+    /// Room for the whole encoded response, so that encoding never grows the buffer: the status line,
+    /// `content-length` and `connection` fit in the fixed part; each field takes its name, value, `: ` and CRLF.
+    static func capacity(for response: HTTPServerResponse) -> Int {
+        var size = 128 + response.body.count
+        for (name, value) in response.headers { size += name.utf8.count + value.utf8.count + 4 }
+        return size
+    }
+
     /// Encodes `response` to a request of `version` (HEAD: `isHead`); `keepAlive` chooses the `connection` field.
     static func encode(
         _ response: HTTPServerResponse, version: HTTPVersion, isHead: Bool, keepAlive: Bool, into buffer: inout ByteBuffer

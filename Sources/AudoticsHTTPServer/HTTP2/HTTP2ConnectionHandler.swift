@@ -14,7 +14,7 @@ import NIOCore
 /// Shutdown, and the request limit, go the two-step way: GOAWAY announcing the last possible stream and a
 /// PING; on its acknowledgement, GOAWAY naming the last stream processed; the connection closes when the
 /// streams are done.
-final class HTTP2ConnectionHandler: ChannelInboundHandler {
+final class HTTP2ConnectionHandler: ChannelInboundHandler, HTTPServerResponseTarget {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -63,11 +63,12 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        for stream in streams.allValues {
-            stream.task?.cancel()
+        let open = streams.allValues
+        streams.removeAll()
+        for stream in open {
+            stream.work?.cancel()
             stream.bodyTimer?.cancel()
         }
-        streams.removeAll()
         idleTimer?.cancel()
         context.fireChannelInactive()
     }
@@ -128,7 +129,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
             start(stream)
         case let .streamClosed(streamID, _):
             if let stream = streams.removeValue(forKey: streamID) {
-                stream.task?.cancel()
+                stream.work?.cancel()
                 stream.bodyTimer?.cancel()
             }
             streamClosed()
@@ -189,8 +190,16 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
         stream.body = []
         let streamID = stream.streamID
         let isHead = stream.method == "HEAD"
-        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let handler = self.handler
+        switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: Int(streamID), eventLoop: eventLoop)) {
+        case .started(let onCancel):
+            // It may have answered already.
+            if streams[streamID] === stream { stream.work = .started(onCancel: onCancel) }
+            return
+        case .declined:
+            break
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         // Runs inline until the handler first suspends (an echo never does), then on this loop.
         let task = Task.immediate(executorPreference: executor) {
             let response = await handler.handle(request)
@@ -200,7 +209,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
                 eventLoop.execute { loopBound.value.respond(streamID, response, isHead: isHead) }
             }
         }
-        if streams[streamID] === stream { stream.task = task }
+        if streams[streamID] === stream { stream.work = .task(task) }
     }
 
     /// A response the server makes itself, as the application adjusts it.
@@ -210,12 +219,19 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
             remoteAddress: remoteAddress, isSecure: isSecure))
     }
 
+    func respond(to requestID: Int, with response: HTTPServerResponse) {
+        let streamID = Int32(truncatingIfNeeded: requestID)
+        guard let stream = streams[streamID] else { return }
+        stream.work = nil  // the handler's own answer: nothing left to cancel
+        respond(streamID, response, isHead: stream.method == "HEAD")
+    }
+
     /// Sends a response on a stream, once (a handler's late answer after an error response is dropped).
     private func respond(_ streamID: Int32, _ response: HTTPServerResponse, isHead: Bool) {
         guard let stream = streams.removeValue(forKey: streamID) else { return }
         stream.bodyTimer?.cancel()
         if !stream.started { stream.started = true }
-        stream.task?.cancel()  // only a response sent before the handler finished (413, 408) leaves it running
+        stream.work?.cancel()  // only a response sent before the handler finished (413, 408) leaves it running
         guard session.isStreamOpen(streamID) else { return }
         let status = ResponseFields.finalStatus(response.status)
         var fields = [HPACKHeader(name: ":status", value: String(status))]

@@ -1,7 +1,7 @@
 import AudoticsHTTP2
 import NIOCore
 
-/// One HTTP/2 request stream on the server: its head, its body as it arrives, and the handler's task.
+/// One HTTP/2 request stream on the server: its head, its body as it arrives, and the handler's work.
 final class HTTP2RequestStream {
     let streamID: Int32
     let method: String
@@ -11,8 +11,9 @@ final class HTTP2RequestStream {
     var body: [UInt8] = []
     /// The declared `content-length`, if any (nghttp2 checks that the DATA received matches it).
     let declaredLength: Int?
-    /// The handler's task once it suspended; nil before it starts and after it finished inline.
-    var task: Task<Void, Never>?
+    /// The handler's work once under way (a task that suspended, or a request `start` took); nil before it
+    /// starts and after it finished inline.
+    var work: HTTPServerWork?
     /// Whether the handler started (the request is complete).
     var started = false
     /// The body timeout, armed while the body is coming.

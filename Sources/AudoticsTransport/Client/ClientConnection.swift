@@ -65,10 +65,10 @@ final class ClientConnection: Identifiable, Sendable {
             }
     }
 
-    /// Opens a call's stream with request `headers`.
+    /// Opens a call's stream with request `headers`; with `onlyRequest`, also sends that message and
+    /// half-closes, in the same turn.
     ///
     /// - Throws: `ConnectionUnusable` when the connection takes no new calls.
-    /// Opens a call's stream; with `onlyRequest`, also sends that message and half-closes, in the same turn.
     func openCall(
         headers: [HPACKHeader], deadline: ContinuousClock.Instant?, options: CallOptions,
         onlyRequest: [UInt8]? = nil
@@ -92,23 +92,55 @@ final class ClientConnection: Identifiable, Sendable {
             let call = ClientCall(
                 streamID: stream.streamID, responses: stream.responses, handler: handler, executor: self.executor,
                 framer: GRPCMessageFramer(compression: options.compression))
-            if let onlyRequest {
-                var framed: [UInt8] = []
-                framed.reserveCapacity(GRPCMessageDeframer.prefixLength + onlyRequest.count)
-                do {
-                    try call.framer.append(onlyRequest, compress: true, into: &framed)
-                } catch {
-                    call.cancel(RPCError(code: .internal, message: "the request could not be framed", cause: "\(error)"))
-                    return call
-                }
-                // One message: nghttp2 buffers it whatever the window, so the write's back-pressure future is moot.
-                _ = handler.value.write(stream.streamID, framed: framed)
-                handler.value.finishRequests(stream.streamID)
+            if let onlyRequest, let failure = Self.sendOnly(onlyRequest, on: stream.streamID, framer: call.framer, handler: handler.value) {
+                call.cancel(failure)
             }
             return call
         }
         if eventLoop.inEventLoop { return try open() }
         return try await eventLoop.submit(open).get()
+    }
+
+    /// Opens a unary call's stream from the connection's event loop, sends `request` and half-closes, all in
+    /// this turn; `completion` gets the one response message or the call's error, on this loop, once (it may
+    /// run before this returns). Returns the stream's ID, to cancel the call with.
+    ///
+    /// - Throws: `ConnectionUnusable` when the connection takes no new calls (then `completion` never runs).
+    func startUnary(
+        method: MethodDescriptor, headers: [HPACKHeader], deadline: ContinuousClock.Instant?, options: CallOptions,
+        request: [UInt8], completion: @escaping (Result<[UInt8], RPCError>) -> Void
+    ) throws -> Int32 {
+        let handler = self.handler.value
+        let stream = try handler.openStream(
+            headers: headers, deadline: deadline, metadata: options.responseMetadata,
+            maxMessageBytes: options.maxResponseMessageBytes
+        ) { _ in UnaryResponseSink(method: method, completion: completion) }
+        if let failure = Self.sendOnly(request, on: stream.streamID, framer: GRPCMessageFramer(compression: options.compression), handler: handler) {
+            handler.cancel(stream.streamID, error: failure)
+        }
+        return stream.streamID
+    }
+
+    /// Cancels a call started with `startUnary` (on the connection's event loop): its stream is reset and its
+    /// completion gets `error`, unless it already ended.
+    func cancelUnary(_ streamID: Int32, error: RPCError) {
+        handler.value.cancel(streamID, error: error)
+    }
+
+    /// Sends a call's one request message and half-closes; returns the error that fails the call if the
+    /// message cannot be framed.
+    private static func sendOnly(_ request: [UInt8], on streamID: Int32, framer: GRPCMessageFramer, handler: ClientConnectionHandler) -> RPCError? {
+        var framed: [UInt8] = []
+        framed.reserveCapacity(GRPCMessageDeframer.prefixLength + request.count)
+        do {
+            try framer.append(request, compress: true, into: &framed)
+        } catch {
+            return RPCError(code: .internal, message: "the request could not be framed", cause: "\(error)")
+        }
+        // One message: nghttp2 buffers it whatever the window, so the write's back-pressure future is moot.
+        _ = handler.write(streamID, framed: framed)
+        handler.finishRequests(streamID)
+        return nil
     }
 
     /// Stops taking calls: GOAWAY, then close once the calls in flight are done.

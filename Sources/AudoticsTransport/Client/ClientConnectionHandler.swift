@@ -124,10 +124,10 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Opens a stream with request `headers` for a call; its messages go to `responses`.
     ///
     /// - Throws: `ConnectionUnusable` when this connection takes no new calls (the channel picks another).
-    func openStream(
+    func openStream<Sink: ClientResponseSink>(
         headers: [HPACKHeader], deadline: ContinuousClock.Instant?, metadata: ResponseMetadata?,
-        maxMessageBytes: Int, makeResponses: (Int32) -> ClientResponseQueue
-    ) throws -> ClientStream {
+        maxMessageBytes: Int, makeResponses: (Int32) -> Sink
+    ) throws -> (streamID: Int32, responses: Sink) {
         guard !isDraining, context != nil else { throw ConnectionUnusable() }
         let streamID: Int32
         do {
@@ -137,8 +137,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             beginDraining()
             throw ConnectionUnusable()
         }
-        let stream = ClientStream(
-            streamID: streamID, responses: makeResponses(streamID), metadata: metadata, maxMessageBytes: maxMessageBytes)
+        let responses = makeResponses(streamID)
+        let stream = ClientStream(streamID: streamID, responses: responses, metadata: metadata, maxMessageBytes: maxMessageBytes)
         streams[streamID] = stream
         if let deadline {
             let at = NIODeadline.now() + (deadline - ContinuousClock.now).timeAmount
@@ -146,7 +146,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             armDeadlineTimer(at)
         }
         scheduleFlush()
-        return stream
+        return (streamID, responses)
     }
 
     /// Sends one framed request message; the future completes when the writer may send the next.
@@ -270,7 +270,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// is still open. Later events for the stream are ignored.
     private func complete(_ streamID: Int32, error: RPCError?, reset: Bool) {
         guard let stream = streams.removeValue(forKey: streamID), stream.markFinished() else { return }
-        stream.responses.finish(error)
         let writerError = error ?? RPCError(code: .cancelled, message: "the call has ended")
         for waiter in stream.writeWaiters { waiter.fail(writerError) }
         stream.writeWaiters.removeAll()
@@ -283,6 +282,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         scheduleFlush()
         closeIfDrained()
+        // Last: a unary call's callback runs here and may open the next call on this connection at once.
+        stream.responses.finish(error)
     }
 
     /// Makes the deadline timer fire at `at` unless it fires earlier already.

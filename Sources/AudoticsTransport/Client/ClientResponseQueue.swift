@@ -6,7 +6,7 @@ import Synchronization
 /// Messages queue here until read; the connection holds back HTTP/2 window updates while too many bytes wait
 /// unread (`onRead` reports each read message's wire size), so a reader that stops reading stops the server.
 /// The end of the stream is the call's status: a clean end for OK, the `RPCError` otherwise.
-final class ClientResponseQueue: Sendable {
+final class ClientResponseQueue: ClientResponseSink, Sendable {
     private struct State {
         var messages: [(bytes: [UInt8], wireSize: Int)] = []
         var head = 0
@@ -22,8 +22,11 @@ final class ClientResponseQueue: Sendable {
         self.onRead = onRead
     }
 
+    /// Messages wait here for their reader: their bytes count as unread until read.
+    var queuesMessages: Bool { true }
+
     /// Adds a message (event loop). Ignored after the end.
-    func push(_ bytes: [UInt8], wireSize: Int) {
+    func push(_ bytes: [UInt8], wireSize: Int) -> RPCError? {
         let reader: UnsafeContinuation<[UInt8]?, any Error>? = state.withLock { state in
             guard state.end == nil else { return nil }
             if let reader = state.reader {
@@ -37,6 +40,7 @@ final class ClientResponseQueue: Sendable {
             reader.resume(returning: bytes)
             onRead(wireSize)
         }
+        return nil
     }
 
     /// Ends the stream with the call's outcome: `nil` for OK. Only the first end counts; returns whether this was it.

@@ -15,8 +15,8 @@ final class ClientStream {
     }
 
     let streamID: Int32
-    /// The response messages, as the caller reads them.
-    let responses: ClientResponseQueue
+    /// Where the response messages and the outcome go: a queue for a reading task, or a unary call's callback.
+    let responses: any ClientResponseSink
     /// Where the response metadata goes, if the caller asked for it.
     let metadata: ResponseMetadata?
     private let maxMessageBytes: Int
@@ -35,7 +35,7 @@ final class ClientStream {
     /// DATA bytes received but not yet given back to the server's window (held while too much is unread).
     var unacknowledgedBytes = 0
 
-    init(streamID: Int32, responses: ClientResponseQueue, metadata: ResponseMetadata?, maxMessageBytes: Int) {
+    init(streamID: Int32, responses: any ClientResponseSink, metadata: ResponseMetadata?, maxMessageBytes: Int) {
         self.streamID = streamID
         self.responses = responses
         self.metadata = metadata
@@ -104,8 +104,8 @@ final class ClientStream {
             while let message = try deframer.next() {
                 let wireSize = GRPCMessageDeframer.prefixLength + message.bytes.count
                 let payload = try compression.payload(of: message, limit: maxMessageBytes)
-                unreadBytes += wireSize
-                responses.push(payload, wireSize: wireSize)
+                if responses.queuesMessages { unreadBytes += wireSize }
+                if let failure = responses.push(payload, wireSize: wireSize) { return failure }
             }
             return nil
         } catch {

@@ -9,7 +9,7 @@ import Synchronization
 /// Calls from anywhere else take the channels in turn.
 ///
 /// The gateway uses it in front of each service; the cost is one connection per loop instead of one in all.
-public final class EventLoopAffineChannel: ClientTransport {
+public final class EventLoopAffineChannel: EventLoopUnaryTransport {
     /// The channels, one per loop, in the group's order.
     public let channels: [GRPCChannel]
     private let byLoop: [ObjectIdentifier: GRPCChannel]
@@ -46,6 +46,16 @@ public final class EventLoopAffineChannel: ClientTransport {
         method: MethodDescriptor, options: CallOptions, request: [UInt8], decode: ([UInt8]) throws -> Response
     ) async throws -> Response {
         try await channel.unary(method: method, options: options, request: request, decode: decode)
+    }
+
+    /// Starts a unary call on `eventLoop`'s own channel, without a task when its connection is ready; from a
+    /// loop outside the group, through the next channel in turn, as a task.
+    public func startUnary(
+        method: MethodDescriptor, options: CallOptions, request: [UInt8], on eventLoop: any EventLoop,
+        completion: @escaping (Result<[UInt8], RPCError>) -> Void
+    ) -> UnaryCallHandle {
+        let channel = byLoop[ObjectIdentifier(eventLoop)] ?? channels[(next.add(1, ordering: .relaxed).newValue & Int.max) % channels.count]
+        return channel.startUnary(method: method, options: options, request: request, on: eventLoop, completion: completion)
     }
 
     /// Closes every channel (see `GRPCChannel.close(gracePeriod:)`).

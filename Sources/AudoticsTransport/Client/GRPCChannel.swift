@@ -25,7 +25,7 @@ import Synchronization
 ///
 /// Close the channel with `close(gracePeriod:)` (or run it with `run()` and cancel that): calls in flight finish,
 /// new ones fail with UNAVAILABLE.
-public final class GRPCChannel: ClientTransport {
+public final class GRPCChannel: EventLoopUnaryTransport {
     /// The servers this channel calls, in round-robin order.
     public let endpoints: [GRPCEndpoint]
     /// How it connects.
@@ -98,6 +98,64 @@ public final class GRPCChannel: ClientTransport {
         return try await withTaskExecutorPreference(call.executor) {
             try await Self.receiveOnly(call, method: method, decode: decode)
         }
+    }
+
+    /// Starts a unary call from `eventLoop` without a task when a ready connection runs on that loop (an event-loop
+    /// affine channel's, for a handler on its own loop); otherwise runs `unary` as a task. See
+    /// `EventLoopUnaryTransport`.
+    public func startUnary(
+        method: MethodDescriptor, options: CallOptions, request: [UInt8], on eventLoop: any EventLoop,
+        completion: @escaping (Result<[UInt8], RPCError>) -> Void
+    ) -> UnaryCallHandle {
+        eventLoop.preconditionInEventLoop()
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let (ready, connect) = state.withLock { $0.pickReady() }
+        for index in connect { startConnecting(index) }
+        if let ready, ready.channel.eventLoop.inEventLoop {
+            var timeout: Duration?
+            if let deadline {
+                timeout = deadline - ContinuousClock.now
+                guard timeout! > .zero else {
+                    completion(.failure(RPCError(code: .deadlineExceeded, message: "the deadline of \(method) passed before the call started")))
+                    return UnaryCallHandle(call: .ended)
+                }
+            }
+            let head = GRPCRequestHead(
+                descriptor: method, scheme: configuration.security.scheme,
+                authority: configuration.authority ?? ready.authority, timeout: timeout,
+                encoding: options.compression, metadata: options.metadata)
+            do {
+                let headers = try Self.fields(of: head, path: method.path)
+                let streamID = try ready.startUnary(
+                    method: method, headers: headers, deadline: deadline, options: options, request: request, completion: completion)
+                return UnaryCallHandle(call: .stream(ready, streamID: streamID))
+            } catch let error as RPCError {
+                completion(.failure(error))
+                return UnaryCallHandle(call: .ended)
+            } catch {
+                // The connection is going away (nothing was sent): the task below picks or makes another.
+                connectionLost(ready.endpointIndex, id: ready.id)
+            }
+        }
+        var remaining = options
+        if let deadline { remaining.timeout = deadline - ContinuousClock.now }
+        let completion = NIOLoopBound(completion, eventLoop: eventLoop)
+        let task = Task(executorPreference: EventLoopTaskExecutor(eventLoop: eventLoop)) {
+            let outcome: Result<[UInt8], RPCError>
+            do {
+                outcome = .success(try await self.unary(method: method, options: remaining, request: request) { $0 })
+            } catch let error as RPCError {
+                outcome = .failure(error)
+            } catch {
+                outcome = .failure(RPCError(code: .cancelled, message: "the call was cancelled", cause: "\(error)"))
+            }
+            if eventLoop.inEventLoop {
+                completion.value(outcome)
+            } else {
+                eventLoop.execute { completion.value(outcome) }
+            }
+        }
+        return UnaryCallHandle(call: .task(task))
     }
 
     /// A unary call's one response, decoded.

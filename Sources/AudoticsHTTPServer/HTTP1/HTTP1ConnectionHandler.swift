@@ -3,8 +3,9 @@ import NIOCore
 import NIOHTTP1
 
 /// One HTTP/1.x connection after NIOHTTP1's request decoder: collects each request with its whole body,
-/// runs the handler on it as a task on this connection's event loop, and writes the responses strictly in
-/// request order (pipelined requests wait their turn; while one waits, the socket is not read further).
+/// offers it to the handler's `start`, else runs the handler on it as a task on this connection's event loop,
+/// and writes the responses strictly in request order (pipelined requests wait their turn; while one waits,
+/// the socket is not read further).
 ///
 /// Limits end the connection with an error response after the responses already owed: 400 for a request the
 /// decoder rejects, 413 for a body above the limit, 431 for a head above it, 408 when a head or body is

@@ -2,8 +2,9 @@ import AudoticsHTTP2
 import AudoticsTransport
 import NIOCore
 
-/// One HTTP/2 connection: bytes go through an `HTTP2Session` (nghttp2), each complete request stream runs
-/// the handler as a task on this connection's event loop, and responses go back as HEADERS and DATA.
+/// One HTTP/2 connection: bytes go through an `HTTP2Session` (nghttp2), each complete request stream goes to
+/// the handler's `start`, else runs the handler as a task on this connection's event loop, and responses go
+/// back as HEADERS and DATA.
 ///
 /// nghttp2's rules are kept: nothing is sent from inside `receive` (events are handled after it returns),
 /// and frames are drained and written once per event-loop tick. nghttp2 enforces the protocol, the pseudo-

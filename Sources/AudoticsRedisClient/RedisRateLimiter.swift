@@ -24,6 +24,12 @@ public final class RedisRateLimiter: Sendable {
     public let fallback: RateLimiterFallback
     private let local: Mutex<LocalTokenBuckets>
     private let logger: Logger
+    /// The script's capacity and refill-rate arguments, encoded once (a `Double` formatted per request cost more
+    /// than the rest of the command).
+    private let capacityArgument: [UInt8]
+    private let refillArgument: [UInt8]
+    /// `namespace:`, the prefix of every bucket's key.
+    private let keyPrefix: [UInt8]
 
     /// Creates a limiter whose buckets are `namespace:key` in Redis; `maximumLocalKeys` bounds the fallback buckets.
     public init(
@@ -36,7 +42,15 @@ public final class RedisRateLimiter: Sendable {
         self.fallback = fallback
         self.local = Mutex(LocalTokenBuckets(maximumKeys: maximumLocalKeys))
         self.logger = logger
+        capacityArgument = Array(String(policy.capacity).utf8)
+        refillArgument = Array("\(policy.refillPerSecond)".utf8)
+        keyPrefix = Array("\(namespace):".utf8)
     }
+
+    /// `EVALSHA <the script's SHA-1>`, the start of every decision's command.
+    private static let evalSHA: [[UInt8]] = [Array("EVALSHA".utf8), Array(TokenBucketScript.sha1.utf8)]
+    /// `1`: the number of keys the script takes, and the usual cost.
+    private static let one = Array("1".utf8)
 
     /// Takes `cost` tokens (1 to the capacity) from the bucket of `key`, or says how long until it could.
     public func acquire(_ key: String, cost: Int = 1) async -> RateLimitDecision {
@@ -58,7 +72,7 @@ public final class RedisRateLimiter: Sendable {
             for (limiter, key) in requests { decisions.append(await limiter.acquire(key)) }
             return decisions
         }
-        let commands = requests.map { RESPCommand([Array("EVALSHA".utf8), Array(TokenBucketScript.sha1.utf8)] + $0.limiter.arguments($0.key, cost: 1)) }
+        let commands = requests.map { RESPCommand(evalSHA + $0.limiter.arguments($0.key, cost: 1)) }
         let replies: [RedisReply]
         do {
             replies = try await client.pipeline(commands)
@@ -96,15 +110,14 @@ public final class RedisRateLimiter: Sendable {
 
     /// The script's arguments for `key`: one key, then capacity, refill rate and cost.
     func arguments(_ key: String, cost: Int) -> [[UInt8]] {
-        [
-            Array("1".utf8), Array("\(namespace):\(key)".utf8),
-            Array(String(policy.capacity).utf8), Array("\(policy.refillPerSecond)".utf8), Array(String(cost).utf8),
-        ]
+        var bucket = keyPrefix
+        bucket.append(contentsOf: key.utf8)
+        return [Self.one, bucket, capacityArgument, refillArgument, cost == 1 ? Self.one : Array(String(cost).utf8)]
     }
 
     private func acquireInRedis(_ key: String, cost: Int) async throws(RedisError) -> RateLimitDecision {
         let arguments = arguments(key, cost: cost)
-        var reply = try await client.send(RESPCommand([Array("EVALSHA".utf8), Array(TokenBucketScript.sha1.utf8)] + arguments))
+        var reply = try await client.send(RESPCommand(Self.evalSHA + arguments))
         if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
             // EVAL runs the script and caches it, so the next EVALSHA finds it.
             reply = try await client.send(RESPCommand([Array("EVAL".utf8), Array(TokenBucketScript.source.utf8)] + arguments))

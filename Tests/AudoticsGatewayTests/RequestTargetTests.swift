@@ -1,5 +1,6 @@
 @testable import AudoticsGateway
 import Testing
+import Synchronization
 
 @Suite("Request targets: path and query")
 struct RequestTargetTests {
@@ -63,5 +64,39 @@ struct RequestIDTests {
             seen.insert(id)
         }
         #expect(seen.count == 1000)
+    }
+
+    @Test("the bearer token of an Authorization header: scheme in any case, spaces around, nothing else")
+    func bearerToken() {
+        func token(_ value: String?) -> String? {
+            Gateway.bearerToken(GatewayRequest(method: "GET", target: "/", headers: value.map { [("authorization", $0)] } ?? []))
+        }
+        #expect(token("Bearer abc.def") == "abc.def")
+        #expect(token("bearer abc") == "abc")
+        #expect(token("BEARER abc") == "abc")
+        #expect(token("  Bearer   abc  ") == "abc")
+        #expect(token("Bearer a b") == "a b")
+        #expect(token(nil) == nil)
+        #expect(token("Basic abc") == nil)
+        #expect(token("Bearer") == nil)
+        #expect(token("Bearer    ") == nil)
+        #expect(token("Bearerx abc") == nil)
+        #expect(token("Beare abc") == nil)
+        #expect(token("Bearer\tabc") == nil)
+        #expect(token("B\u{E9}arer abc") == nil)
+        #expect(token("Bearer\u{301} abc") == nil)
+    }
+
+    @Test("a token's rate-limit key is its hash, the same when remembered")
+    func tokenKey() throws {
+        let gateway = try Gateway(services: [], backends: [:])
+        let first = gateway.tokenKey("token-1")
+        #expect(first == Gateway.tokenHash("token-1"))
+        #expect(first.utf8.count == 32)
+        #expect(gateway.tokenKey("token-1") == first)
+        #expect(gateway.tokenKey("token-2") != first)
+        for index in 0..<(Gateway.tokenKeyCacheLimit + 5) { _ = gateway.tokenKey("t\(index)") }
+        #expect(gateway.tokenKeys.withLock { $0.count } <= Gateway.tokenKeyCacheLimit)
+        #expect(gateway.tokenKey("token-1") == first)
     }
 }

@@ -15,7 +15,7 @@ extension Gateway {
             checks.append((perAddress, "address:" + host))
         }
         if let perUser = rateLimits.perUser, let token = Self.bearerToken(request) {
-            let key = rateLimits.userKey?(token) ?? Self.tokenHash(token)
+            let key = rateLimits.userKey?(token) ?? tokenKey(token)
             checks.append((perUser, "user:" + key))
         }
         var tightest: (limiter: RedisRateLimiter, remaining: Int)?
@@ -44,14 +44,31 @@ extension Gateway {
         ]
     }
 
-    /// The token of `Authorization: Bearer <token>`, if any.
+    /// The token of `Authorization: Bearer <token>` (the scheme in any case), if any.
     static func bearerToken(_ request: GatewayRequest) -> String? {
         guard let value = request.header("authorization") else { return nil }
-        let parts = value.trimmingSpaces().split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingSpaces()
+        let trimmed = Substring(value).trimmingSpaces()
+        guard let space = trimmed.utf8.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        // ASCII case-insensitive: only `B` and `b` turn into `b` with the 0x20 bit set, and so on for each letter.
+        guard trimmed.utf8[..<space].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        let token = trimmed[trimmed.utf8.index(after: space)...].trimmingSpaces()
         return token.isEmpty ? nil : String(token)
     }
+
+    /// The per-user bucket key of a token without a `userKey` function: its hash, remembered (a client sends the
+    /// same token for its whole lifetime; at most `tokenKeyCacheLimit` are kept, forgotten all at once beyond).
+    func tokenKey(_ token: String) -> String {
+        if let known = tokenKeys.withLock({ $0[token] }) { return known }
+        let key = Self.tokenHash(token)
+        tokenKeys.withLock { keys in
+            if keys.count >= Self.tokenKeyCacheLimit { keys.removeAll(keepingCapacity: true) }
+            keys[token] = key
+        }
+        return key
+    }
+
+    /// How many token hashes `tokenKey` remembers.
+    static let tokenKeyCacheLimit = 10_000
 
     /// A short stable key for a token (its SHA-256, hex, first 32 digits): never the token itself in Redis.
     static func tokenHash(_ token: String) -> String {

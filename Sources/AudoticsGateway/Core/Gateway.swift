@@ -2,6 +2,7 @@ import AudoticsJSON
 public import AudoticsRPC
 import AudoticsTransport
 public import Logging
+import Synchronization
 
 /// The JSON edge: routes HTTP requests to the services' RPCs by the generated route table, transcodes JSON to
 /// protobuf and back (proto3 JSON mapping), and calls the services over the fabric.
@@ -22,6 +23,8 @@ public final class Gateway: Sendable {
     let rateLimits: GatewayRateLimits
     let staticFiles: StaticFiles?
     let metrics = GatewayMetrics()
+    /// Bearer tokens' hashes, the per-user rate-limit keys (see `tokenKey`).
+    let tokenKeys = Mutex<[String: String]>([:])
 
     /// Creates a gateway for `services`, calling each through `backends[service name]`.
     ///

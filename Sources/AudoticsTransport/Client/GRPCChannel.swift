@@ -112,20 +112,8 @@ public final class GRPCChannel: EventLoopUnaryTransport {
         let (ready, connect) = state.withLock { $0.pickReady() }
         for index in connect { startConnecting(index) }
         if let ready, ready.channel.eventLoop.inEventLoop {
-            var timeout: Duration?
-            if let deadline {
-                timeout = deadline - ContinuousClock.now
-                guard timeout! > .zero else {
-                    completion(.failure(RPCError(code: .deadlineExceeded, message: "the deadline of \(method) passed before the call started")))
-                    return UnaryCallHandle(call: .ended)
-                }
-            }
-            let head = GRPCRequestHead(
-                descriptor: method, scheme: configuration.security.scheme,
-                authority: configuration.authority ?? ready.authority, timeout: timeout,
-                encoding: options.compression, metadata: options.metadata)
             do {
-                let headers = try Self.fields(of: head, path: method.path)
+                let headers = try requestFields(method, options: options, deadline: deadline, connection: ready)
                 let streamID = try ready.startUnary(
                     method: method, headers: headers, deadline: deadline, options: options, request: request, completion: completion)
                 return UnaryCallHandle(call: .stream(ready, streamID: streamID))
@@ -221,18 +209,7 @@ public final class GRPCChannel: EventLoopUnaryTransport {
         var attempts = 0
         while true {
             let connection = try await connection(waitForReady: options.waitForReady, waiterID: waiterID, deadline: deadline)
-            var timeout: Duration?
-            if let deadline {
-                timeout = deadline - ContinuousClock.now
-                guard timeout! > .zero else {
-                    throw RPCError(code: .deadlineExceeded, message: "the deadline of \(method) passed before the call started")
-                }
-            }
-            let head = GRPCRequestHead(
-                descriptor: method, scheme: configuration.security.scheme,
-                authority: configuration.authority ?? connection.authority, timeout: timeout,
-                encoding: options.compression, metadata: options.metadata)
-            let headers = try Self.fields(of: head, path: method.path)
+            let headers = try requestFields(method, options: options, deadline: deadline, connection: connection)
             do {
                 return try await connection.openCall(headers: headers, deadline: deadline, options: options, onlyRequest: onlyRequest)
             } catch is ConnectionUnusable {
@@ -244,6 +221,26 @@ public final class GRPCChannel: EventLoopUnaryTransport {
                 }
             }
         }
+    }
+
+    /// A call's request HPACK fields on `connection`, with the time left until `deadline` as its timeout.
+    ///
+    /// - Throws: DEADLINE_EXCEEDED when the deadline already passed; INTERNAL for invalid metadata.
+    private func requestFields(
+        _ method: MethodDescriptor, options: CallOptions, deadline: ContinuousClock.Instant?, connection: ClientConnection
+    ) throws(RPCError) -> [HPACKHeader] {
+        var timeout: Duration?
+        if let deadline {
+            timeout = deadline - ContinuousClock.now
+            guard timeout! > .zero else {
+                throw RPCError(code: .deadlineExceeded, message: "the deadline of \(method) passed before the call started")
+            }
+        }
+        let head = GRPCRequestHead(
+            descriptor: method, scheme: configuration.security.scheme,
+            authority: configuration.authority ?? connection.authority, timeout: timeout,
+            encoding: options.compression, metadata: options.metadata)
+        return try Self.fields(of: head, path: method.path)
     }
 
     /// A request head's HPACK fields, built straight from it: secrets never indexed, per-call values (deadline,

@@ -73,8 +73,8 @@ struct GatewayHTTPTests {
             userKey: { token in verifier.subject(of: token) })
     }
 
-    /// The main gateway has no rate limits, so every request takes the task-free path (`Gateway.start`); the
-    /// limited one, and schemathesis's, take the task path that awaits Redis.
+    /// The main gateway has no rate limits: every request takes the task-free path (`Gateway.start`) from routing
+    /// to the response. The limited one, and schemathesis's, wait for Redis's decision in a task first.
     @Test("httpx calls every route over HTTP/1.1 and HTTP/2, with bad input, headers and rate limits")
     func httpx() async throws {
         guard let platform = try await PlatformHarness.start() else { return }

@@ -17,6 +17,8 @@ public final class Gateway: Sendable {
     let backends: [String: any ClientTransport]
     /// The backends that run unary calls without a task (the fabric's channels), by service name.
     let loopBackends: [String: any EventLoopUnaryTransport]
+    /// Whether every backend does: then the HTTP server's requests take the task-free path (`start`).
+    let taskFreeCalls: Bool
     let registry: ProtoJSONTypeRegistry
     let logger: Logger
     let builtIns: BuiltInEndpoints
@@ -41,6 +43,7 @@ public final class Gateway: Sendable {
         self.routes = try RouteTable(services: services)
         self.backends = backends
         self.loopBackends = backends.compactMapValues { $0 as? any EventLoopUnaryTransport }
+        self.taskFreeCalls = loopBackends.count == backends.count
         var registry = ProtoJSONTypeRegistry.standard
         for service in services {
             for method in service.methods {

@@ -94,12 +94,11 @@ public final class Gateway: Sendable {
 
     /// The request log's message, `GET /v1/tracks/tr_1 200`, made as one string.
     static func logMessage(method: String, target: String, status: Int) -> String {
-        let path = pathForLog(target)
         var message = ""
-        message.reserveCapacity(method.utf8.count + path.utf8.count + 5)
+        message.reserveCapacity(method.utf8.count + target.utf8.count + 8)
         message += method
         message += " "
-        message += path
+        appendPathForLog(target, to: &message)
         message += " "
         message += String(status)
         return message
@@ -212,7 +211,19 @@ public final class Gateway: Sendable {
 
     /// The target without its query (which may carry secrets), shortened, for logs and messages.
     static func pathForLog(_ target: String) -> String {
+        var text = ""
+        appendPathForLog(target, to: &text)
+        return text
+    }
+
+    /// Appends `pathForLog(target)` to `text`, without a string of its own.
+    static func appendPathForLog(_ target: String, to text: inout String) {
         let path = split(target).path
-        return path.utf8.count > 200 && path.count > 200 ? String(path.prefix(200)) + "…" : String(path)
+        if path.utf8.count > 200 && path.count > 200 {
+            text += path.prefix(200)
+            text += "…"
+        } else {
+            text += path
+        }
     }
 }

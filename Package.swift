@@ -284,7 +284,10 @@ let package = Package(
         .target(name: "AudoticsTestSupport", path: "Tests/AudoticsTestSupport", swiftSettings: strictSwift),
         .testTarget(
             name: "AudoticsGatewayTests",
-            dependencies: ["AudoticsGateway", "AudoticsRPC", "AudoticsAPI"],
+            dependencies: [
+                "AudoticsGateway", "AudoticsRPC", "AudoticsAPI", "AudoticsTestSupport", "AudoticsTransport", "AudoticsHTTPServer",
+                "AudoticsInterop", "AudoticsInteropAPI", .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+public import AudoticsTransport
 public import NIOCore
 
 /// What the server calls for every complete request; it answers with a complete response.
@@ -51,13 +52,16 @@ public enum HTTPServerStart {
 public struct HTTPServerResponder: Sendable {
     private let connection: NIOLoopBound<any HTTPServerResponseTarget>
     private let requestID: Int
+    /// The connection's event loop as a task executor (the one its tasks prefer): for work that must suspend
+    /// and come back to the loop.
+    public let executor: EventLoopTaskExecutor
     /// The request's connection's event loop (where `start` runs).
-    public let eventLoop: any EventLoop
+    public var eventLoop: any EventLoop { executor.eventLoop }
 
-    init(connection: any HTTPServerResponseTarget, requestID: Int, eventLoop: any EventLoop) {
-        self.connection = NIOLoopBound(connection, eventLoop: eventLoop)
+    init(connection: any HTTPServerResponseTarget, requestID: Int, executor: EventLoopTaskExecutor) {
+        self.connection = NIOLoopBound(connection, eventLoop: executor.eventLoop)
         self.requestID = requestID
-        self.eventLoop = eventLoop
+        self.executor = executor
     }
 
     /// Sends the response (dropped if the request was already answered or its client went away).

@@ -5,12 +5,15 @@ extension Gateway {
     /// Transcodes the request, calls the RPC and transcodes its response.
     func call(_ match: RouteTable.Match, request: GatewayRequest, query: Substring?, requestID: String) async throws -> GatewayResponse {
         let message = try requestMessage(match, request: request, query: query)
-        guard let backend = backends[match.method.descriptor.service] else {
-            throw GatewayError(status: 503, code: .unavailable, message: "\(match.method.descriptor.service) is not available")
-        }
+        guard let backend = backends[match.method.descriptor.service] else { throw Self.noBackend(match) }
         let options = try callOptions(request, requestID: requestID)
         let responseBytes = try await backend.unary(method: match.method.descriptor, options: options, request: message) { $0 }
         return try response(match, responseBytes)
+    }
+
+    /// 503 for a route whose service has no backend.
+    static func noBackend(_ match: RouteTable.Match) -> GatewayError {
+        GatewayError(status: 503, code: .unavailable, message: "\(match.method.descriptor.service) is not available")
     }
 
     /// The call's options: the deadline and the forwarded metadata.

@@ -27,9 +27,7 @@ extension Gateway: HTTPServerHandler {
                 conclude(exchange, try preflight(exchange.request, path: path), label: "OPTIONS")
                 return .started(onCancel: nil)
             }
-            guard request.body.count <= configuration.maxBodyBytes else {
-                throw GatewayError(status: 413, code: .invalidArgument, message: "the body is larger than \(configuration.maxBodyBytes) bytes")
-            }
+            try checkBodySize(exchange.request)
         } catch {
             conclude(exchange, errorResponse(error), label: "unmatched")
             return .started(onCancel: nil)
@@ -40,7 +38,7 @@ extension Gateway: HTTPServerHandler {
         // Rate limits wait for Redis: a task for that wait only (on this loop, by its executor preference), then
         // the call starts from the loop as above.
         let call = CallSlot()
-        let task = Task.immediate(executorPreference: EventLoopTaskExecutor(eventLoop: responder.eventLoop)) {
+        let task = Task.immediate(executorPreference: responder.executor) {
             let limitHeaders: [(name: String, value: String)]
             do throws(GatewayError) {
                 limitHeaders = try await self.applyRateLimits(exchange.request)
@@ -86,9 +84,7 @@ extension Gateway: HTTPServerHandler {
             case .answer(let answer):
                 response = answer
             case .call(let match):
-                guard let backend = loopBackends[match.method.descriptor.service] else {
-                    throw GatewayError(status: 503, code: .unavailable, message: "\(match.method.descriptor.service) is not available")
-                }
+                guard let backend = loopBackends[match.method.descriptor.service] else { throw Self.noBackend(match) }
                 let message = try requestMessage(match, request: exchange.request, query: exchange.query)
                 let options = try callOptions(exchange.request, requestID: exchange.requestID)
                 let routeLabel = label

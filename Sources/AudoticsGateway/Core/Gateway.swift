@@ -138,10 +138,7 @@ public final class Gateway: Sendable {
             label = String(path)
             return builtIn
         }
-        // The HTTP server refuses larger bodies before they are read; this holds for any other front end too.
-        guard request.body.count <= configuration.maxBodyBytes else {
-            throw GatewayError(status: 413, code: .invalidArgument, message: "the body is larger than \(configuration.maxBodyBytes) bytes")
-        }
+        try checkBodySize(request)
         // No suspension point at all without rate limits.
         let limitHeaders = rateLimits.isEmpty ? [] : try await applyRateLimits(request)
         var response: GatewayResponse
@@ -158,6 +155,14 @@ public final class Gateway: Sendable {
         }
         if !limitHeaders.isEmpty { response.headers += limitHeaders }
         return response
+    }
+
+    /// 413 above `maxBodyBytes`: the HTTP server refuses larger bodies before they are read; this holds for any
+    /// other front end too.
+    func checkBodySize(_ request: GatewayRequest) throws(GatewayError) {
+        guard request.body.count <= configuration.maxBodyBytes else {
+            throw GatewayError(status: 413, code: .invalidArgument, message: "the body is larger than \(configuration.maxBodyBytes) bytes")
+        }
     }
 
     /// Where routing leads: an RPC to call, or an answer without one (a static file).

@@ -256,7 +256,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         let eventLoop = context.eventLoop
         let handler = self.handler
         let request = pending.request
-        switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: id, eventLoop: eventLoop)) {
+        switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: id, executor: executor)) {
         case .started(let onCancel):
             // It may have answered already (then the next request may be running).
             if inFlight?.id == id { inFlight?.work = .started(onCancel: onCancel) }

@@ -192,7 +192,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler, HTTPServerResponseTar
         let streamID = stream.streamID
         let isHead = stream.method == "HEAD"
         let handler = self.handler
-        switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: Int(streamID), eventLoop: eventLoop)) {
+        switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: Int(streamID), executor: executor)) {
         case .started(let onCancel):
             // It may have answered already.
             if streams[streamID] === stream { stream.work = .started(onCancel: onCancel) }

@@ -28,9 +28,7 @@ final class UnaryResponseSink: ClientResponseSink {
     var queuesMessages: Bool { false }
 
     func push(_ bytes: [UInt8], wireSize: Int) -> RPCError? {
-        guard message == nil else {
-            return RPCError(code: .internal, message: "\(method) expects exactly one response message, got more")
-        }
+        guard message == nil else { return Self.tooMany(method) }
         message = bytes
         return nil
     }
@@ -45,11 +43,23 @@ final class UnaryResponseSink: ClientResponseSink {
         } else if let message {
             outcome = .success(message)
         } else {
-            outcome = .failure(RPCError(code: .internal, message: "\(method) expects exactly one response message, got none"))
+            outcome = .failure(Self.none(method))
         }
         message = nil
         completion(outcome)
         return true
+    }
+}
+
+extension UnaryResponseSink {
+    /// A unary call's error when the server sent no response message.
+    static func none(_ method: MethodDescriptor) -> RPCError {
+        RPCError(code: .internal, message: "\(method) expects exactly one response message, got none")
+    }
+
+    /// A unary call's error when the server sent more than one response message.
+    static func tooMany(_ method: MethodDescriptor) -> RPCError {
+        RPCError(code: .internal, message: "\(method) expects exactly one response message, got more")
     }
 }
 

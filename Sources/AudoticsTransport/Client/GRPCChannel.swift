@@ -151,11 +151,9 @@ public final class GRPCChannel: EventLoopUnaryTransport {
         _ call: ClientCall, method: MethodDescriptor, decode: ([UInt8]) throws -> Response
     ) async throws -> Response {
         try await withTaskCancellationHandler {
-            guard let first = try await call.responses.next() else {
-                throw RPCError(code: .internal, message: "\(method) expects exactly one response message, got none")
-            }
+            guard let first = try await call.responses.next() else { throw UnaryResponseSink.none(method) }
             guard try await call.responses.next() == nil else {
-                let error = RPCError(code: .internal, message: "\(method) expects exactly one response message, got more")
+                let error = UnaryResponseSink.tooMany(method)
                 call.cancel(error)
                 throw error
             }

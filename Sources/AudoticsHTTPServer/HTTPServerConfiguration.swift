@@ -47,12 +47,17 @@ public struct HTTPServerConfiguration: Sendable {
         /// Requests (HTTP/2: streams) served on one connection; the last one's response says
         /// `Connection: close` (HTTP/1) or GOAWAY follows (HTTP/2). nil: no limit. Default 10,000.
         public var maxRequestsPerConnection: Int?
+        /// Pipelined HTTP/1.1 requests run at once on one connection, at most. Only safe methods (GET, HEAD,
+        /// OPTIONS, TRACE) overlap: any other request waits for those before it and runs alone (RFC 9112 §9.3.2).
+        /// Responses always go out in request order; further requests wait unread. 1: one request at a time.
+        /// Default 16 (values below 1 count as 1).
+        public var maxPipelinedRequests: Int
 
         /// Creates limits; every default is documented on its property.
         public init(
             maxBodyBytes: Int = 1 << 20, maxHeaderBytes: Int = 16 << 10, maxConnections: Int = 10_000,
             headerReadTimeout: Duration = .seconds(10), bodyReadTimeout: Duration = .seconds(30),
-            idleTimeout: Duration = .seconds(60), maxRequestsPerConnection: Int? = 10_000
+            idleTimeout: Duration = .seconds(60), maxRequestsPerConnection: Int? = 10_000, maxPipelinedRequests: Int = 16
         ) {
             self.maxBodyBytes = maxBodyBytes
             self.maxHeaderBytes = maxHeaderBytes
@@ -61,6 +66,7 @@ public struct HTTPServerConfiguration: Sendable {
             self.bodyReadTimeout = bodyReadTimeout
             self.idleTimeout = idleTimeout
             self.maxRequestsPerConnection = maxRequestsPerConnection
+            self.maxPipelinedRequests = maxPipelinedRequests
         }
     }
 

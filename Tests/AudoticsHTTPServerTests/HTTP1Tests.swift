@@ -52,6 +52,85 @@ struct HTTP1Tests {
         }
     }
 
+    @Test("pipelined safe requests run at once and are answered in order, those done first waiting", arguments: [false, true])
+    func pipelinedConcurrently(taskFree: Bool) async throws {
+        let handler = EchoHandler(taskFree: taskFree)
+        try await ServerFixture.withServer(handler: handler) { port, _ in
+            try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                // Each finishes before the one ahead of it.
+                connection.send((0..<4).map { "GET /slow?ms=\(400 - 100 * $0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined() + "GET /five HTTP/1.1\r\nHost: x\r\n\r\n")
+                var targets: [String] = []
+                for _ in 0..<5 { targets.append(try connection.readResponse().header("x-target") ?? "?") }
+                #expect(targets == ["/slow?ms=400", "/slow?ms=300", "/slow?ms=200", "/slow?ms=100", "/five"])
+                connection.send("GET /again HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try connection.readResponse().header("x-target") == "/again")
+            }
+        }
+        #expect(handler.mostRunning.load(ordering: .sequentiallyConsistent) == 4)
+        #expect(handler.log.withLock { $0.filter { $0.hasPrefix("end") } }
+            == ["end GET /slow?ms=100", "end GET /slow?ms=200", "end GET /slow?ms=300", "end GET /slow?ms=400"])
+    }
+
+    @Test("a pipelined unsafe request waits for those before it and runs alone", arguments: [false, true])
+    func pipelinedUnsafeRunsAlone(taskFree: Bool) async throws {
+        let handler = EchoHandler(taskFree: taskFree)
+        try await ServerFixture.withServer(handler: handler) { port, _ in
+            try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                connection.send(
+                    "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n" + "POST /slow?ms=50 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+                        + "GET /slow?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /slow?ms=10 HTTP/1.1\r\nHost: x\r\n\r\n")
+                var methods: [String] = []
+                for _ in 0..<4 { methods.append(try connection.readResponse().header("x-method") ?? "?") }
+                #expect(methods == ["GET", "POST", "GET", "GET"])
+            }
+        }
+        #expect(handler.log.withLock { $0 } == [
+            "begin GET /slow?ms=200", "end GET /slow?ms=200", "begin POST /slow?ms=50", "end POST /slow?ms=50",
+            "begin GET /slow?ms=100", "begin GET /slow?ms=10", "end GET /slow?ms=10", "end GET /slow?ms=100",
+        ])
+        #expect(handler.mostRunning.load(ordering: .sequentiallyConsistent) == 2)
+    }
+
+    @Test("no more pipelined requests run at once than the limit")
+    func pipelinedLimit() async throws {
+        let handler = EchoHandler(taskFree: true)
+        try await ServerFixture.withServer(limits: ServerFixture.testLimits(maxPipelinedRequests: 2), handler: handler) { port, _ in
+            try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                connection.send((1...5).map { "GET /slow?ms=\(20 * $0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+                var targets: [String] = []
+                for _ in 0..<5 { targets.append(try connection.readResponse().header("x-target") ?? "?") }
+                #expect(targets == (1...5).map { "/slow?ms=\(20 * $0)" })
+            }
+        }
+        #expect(handler.started.load(ordering: .sequentiallyConsistent) == 5)
+        #expect(handler.mostRunning.load(ordering: .sequentiallyConsistent) == 2)
+    }
+
+    @Test("a pipelined response that closes the connection cancels the requests running after it", arguments: [false, true])
+    func pipelinedCloseCancelsLater(taskFree: Bool) async throws {
+        let handler = EchoHandler(taskFree: taskFree)
+        try await ServerFixture.withServer(handler: handler) { port, _ in
+            try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                connection.send(
+                    "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /close HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /slow?ms=10000 HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=200")
+                let closing = try connection.readResponse()
+                #expect(closing.header("x-target") == "/close")
+                #expect(closing.header("connection") == "close")
+                #expect(try connection.readUntilClosed().isEmpty)
+                let deadline = Date().addingTimeInterval(5)
+                while handler.cancelled.load(ordering: .sequentiallyConsistent) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            }
+        }
+        #expect(handler.started.load(ordering: .sequentiallyConsistent) == 2)
+        #expect(handler.cancelled.load(ordering: .sequentiallyConsistent) == 1)
+    }
+
     @Test("a chunked request body is reassembled")
     func chunked() async throws {
         try await ServerFixture.withServer { port, _ in

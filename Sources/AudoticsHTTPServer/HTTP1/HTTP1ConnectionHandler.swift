@@ -4,8 +4,12 @@ import NIOHTTP1
 
 /// One HTTP/1.x connection after NIOHTTP1's request decoder: collects each request with its whole body,
 /// offers it to the handler's `start`, else runs the handler on it as a task on this connection's event loop,
-/// and writes the responses strictly in request order (pipelined requests wait their turn; while one waits,
-/// the socket is not read further).
+/// and writes the responses strictly in request order.
+///
+/// Pipelined requests with safe methods run at once, up to `maxPipelinedRequests`; a response that is ready
+/// before an earlier one waits for it, and responses ready in the same event-loop turn go out in one write. Any
+/// other method waits until the requests before it are answered and runs alone (RFC 9112 §9.3.2). While a
+/// complete request waits for its turn, the socket is not read further.
 ///
 /// Limits end the connection with an error response after the responses already owed: 400 for a request the
 /// decoder rejects, 413 for a body above the limit, 431 for a head above it, 408 when a head or body is
@@ -34,20 +38,32 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         var request: HTTPServerRequest
         var keepAlive: Bool
         var isHead: Bool
+        /// GET, HEAD, OPTIONS or TRACE: may run alongside other safe requests.
+        var isSafe: Bool
+    }
+
+    /// A request under way: the handler's work once it is under way (a task that suspended, or a request `start`
+    /// took), and its response once given, while an earlier request's is still awaited.
+    private struct Running {
+        let id: Int
+        let pending: Pending
+        var work: HTTPServerWork?
+        var response: HTTPServerResponse?
     }
 
     private let handler: any HTTPServerHandler
     private let limits: HTTPServerConfiguration.Limits
+    private let maxPipelined: Int
     private let isSecure: Bool
     private var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
     private var remoteAddress = "unknown"
 
     private var receiving: Receiving?
+    /// Complete requests not started yet.
     private var queue = CircularBuffer<Pending>()
-    /// The request whose handler runs, its ID, and the handler's work once it is under way (a task that
-    /// suspended, or a request `start` took).
-    private var inFlight: (id: Int, pending: Pending, work: HTTPServerWork?)?
+    /// The requests under way, in request order (consecutive IDs): the first one's response goes out next.
+    private var running = CircularBuffer<Running>()
     private var nextID = 0
     private var requestCount = 0
     /// False once no further request will be served (close requested, a limit, an error, shutdown).
@@ -62,12 +78,16 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
     /// Inside a read burst writes are flushed once, at `channelReadComplete`.
     private var inReadBurst = false
     private var needsFlush = false
+    /// A flush at the end of this event-loop turn is arranged (responses written outside a read burst while
+    /// more are owed).
+    private var flushScheduled = false
     private var deadline = ConnectionDeadline<Wait>()
     private var timer: Scheduled<Void>?
 
     init(handler: any HTTPServerHandler, limits: HTTPServerConfiguration.Limits, isSecure: Bool) {
         self.handler = handler
         self.limits = limits
+        self.maxPipelined = max(1, limits.maxPipelinedRequests)
         self.isSecure = isSecure
     }
 
@@ -95,9 +115,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
 
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
-        let work = inFlight?.work
-        inFlight = nil
-        work?.cancel()
+        cancelRunning()
         queue.removeAll()
         timer?.cancel()
         timer = nil
@@ -139,8 +157,15 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
                     headers: request.head.headers.map { (name: HTTPServerRequest.lowercasedName($0.name), value: $0.value) }, body: request.body,
                     version: request.head.version.minor == 0 ? .http1_0 : .http1_1, remoteAddress: remoteAddress,
                     isSecure: isSecure),
-                keepAlive: request.keepAlive, isHead: request.head.method == .HEAD))
+                keepAlive: request.keepAlive, isHead: request.head.method == .HEAD, isSafe: Self.isSafe(request.head.method)))
             drive()
+        }
+    }
+
+    private static func isSafe(_ method: HTTPMethod) -> Bool {
+        switch method {
+        case .GET, .HEAD, .OPTIONS, .TRACE: true
+        default: false
         }
     }
 
@@ -201,7 +226,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         acceptsRequests = false
         receiving = nil
         queue.removeAll()
-        if inFlight == nil { close() }
+        // The requests under way are answered; the last response closes the connection.
+        if running.isEmpty { close() }
     }
 
     /// Stops taking requests: `response` goes out after those already owed, then the connection closes.
@@ -220,15 +246,16 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
 
     // MARK: Running requests in order
 
-    /// Starts the next request when none runs, sends what is owed when the queue is empty.
+    /// Starts the requests whose turn it is; sends what is owed once nothing runs.
     private func drive() {
         guard !driving, !closing else { return }
         driving = true
         defer { driving = false }
-        while inFlight == nil, !closing, let next = queue.popFirst() {
+        while !closing, let next = queue.first, mayStart(next) {
+            queue.removeFirst()
             start(next)
         }
-        guard inFlight == nil, !closing else { return }
+        guard running.isEmpty, !closing else { return }
         if let response = finalResponse {
             write(response, version: .http1_1, isHead: false, keepAlive: false)
             return
@@ -248,18 +275,25 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         }
     }
 
+    /// Whether `next` may start now: when nothing runs, or when it and those running are safe and there is room.
+    private func mayStart(_ next: Pending) -> Bool {
+        guard let first = running.first else { return true }
+        // An unsafe request runs alone, so the first running one tells whether any is unsafe.
+        return next.isSafe && first.pending.isSafe && running.count < maxPipelined
+    }
+
     private func start(_ pending: Pending) {
         guard let context, let executor else { return }
         let id = nextID
         nextID += 1
-        inFlight = (id, pending, nil)
+        running.append(Running(id: id, pending: pending))
         let eventLoop = context.eventLoop
         let handler = self.handler
         let request = pending.request
         switch handler.start(request, responder: HTTPServerResponder(connection: self, requestID: id, executor: executor)) {
         case .started(let onCancel):
-            // It may have answered already (then the next request may be running).
-            if inFlight?.id == id { inFlight?.work = .started(onCancel: onCancel) }
+            // It may have answered already (then it is no longer under way).
+            setWork(.started(onCancel: onCancel), of: id)
             return
         case .declined:
             break
@@ -274,21 +308,52 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
                 eventLoop.execute { loopBound.value.finish(id, response) }
             }
         }
-        if inFlight?.id == id { inFlight?.work = .task(task) }
+        setWork(.task(task), of: id)
+    }
+
+    /// Where request `id` is in `running`, if it is still under way.
+    private func index(of id: Int) -> CircularBuffer<Running>.Index? {
+        guard let first = running.first?.id, id >= first, id - first < running.count else { return nil }
+        return running.index(running.startIndex, offsetBy: id - first)
+    }
+
+    private func setWork(_ work: HTTPServerWork, of id: Int) {
+        guard let index = index(of: id), running[index].response == nil else { return }
+        running[index].work = work
+    }
+
+    /// Stops the work of every request under way (the connection closes, or ends before their responses).
+    private func cancelRunning() {
+        let works = running.compactMap(\.work)
+        running.removeAll()
+        for work in works { work.cancel() }
     }
 
     func respond(to requestID: Int, with response: HTTPServerResponse) {
         finish(requestID, response)
     }
 
+    /// Records request `id`'s response; when it is the first one owed, writes it and every one ready after it.
     private func finish(_ id: Int, _ response: HTTPServerResponse) {
-        guard let running = inFlight, running.id == id, !closing else { return }
-        inFlight = nil
-        let keepAlive = running.pending.keepAlive && !shuttingDown && !HTTP1ResponseEncoder.asksToClose(response)
-        if !keepAlive { acceptsRequests = false }
-        let version = running.pending.request.version
-        write(response, version: version, isHead: running.pending.isHead, keepAlive: keepAlive)
-        if keepAlive { drive() }
+        guard !closing, let index = index(of: id), running[index].response == nil else { return }
+        running[index].response = response
+        running[index].work = nil
+        guard index == running.startIndex else { return }
+        while let first = running.first, let response = first.response {
+            running.removeFirst()
+            // Shutting down, the last response owed closes the connection.
+            let keepAlive = first.pending.keepAlive && !HTTP1ResponseEncoder.asksToClose(response)
+                && !(shuttingDown && running.isEmpty)
+            if !keepAlive {
+                // Nothing after this response is answered.
+                acceptsRequests = false
+                cancelRunning()
+                queue.removeAll()
+            }
+            write(response, version: first.pending.request.version, isHead: first.pending.isHead, keepAlive: keepAlive)
+            if !keepAlive { return }
+        }
+        drive()
     }
 
     // MARK: Writing
@@ -314,13 +379,28 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         flushSoon()
     }
 
-    /// Flushes now, or at the end of the read burst when inside one.
+    /// Flushes now; or at the end of the read burst when inside one; or at the end of this event-loop turn when
+    /// more responses are owed (pipelined requests answered together go out in one write).
     private func flushSoon() {
         if inReadBurst {
             needsFlush = true
+        } else if !running.isEmpty {
+            needsFlush = true
+            guard !flushScheduled, let eventLoop = context?.eventLoop else { return }
+            flushScheduled = true
+            let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+            eventLoop.execute { loopBound.value.scheduledFlush() }
         } else {
+            needsFlush = false
             context?.flush()
         }
+    }
+
+    private func scheduledFlush() {
+        flushScheduled = false
+        guard needsFlush, !inReadBurst else { return }
+        needsFlush = false
+        context?.flush()
     }
 
     private func close() {
@@ -351,7 +431,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
             let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
             timer = eventLoop.scheduleTask(deadline: at) { loopBound.value.timerFired() }
         case .expired(.idle):
-            if inFlight == nil && queue.isEmpty && receiving == nil { close() }
+            if running.isEmpty && queue.isEmpty && receiving == nil { close() }
         case .expired(.head):
             fail(ErrorResponses.requestTimeout("the request head did not arrive within \(limits.headerReadTimeout)"))
         case .expired(.body):

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// The test handler: echoes the body and describes the request in `x-` fields. `/slow?ms=N` answers after N ms
-/// (recording starts and cancellations), `/close` answers with `connection: close`, `/status/N` with status N,
+/// (recording starts, cancellations, how many run at once, and `log` lines `begin|end <method> <target>`), `/close` answers with `connection: close`, `/status/N` with status N,
 /// `/big?bytes=N` with N bytes.
 ///
 /// `taskFree` takes every request through `start` instead of a task: `/slow` then answers from a timer on the
@@ -11,6 +11,10 @@ import Synchronization
 final class EchoHandler: HTTPServerHandler {
     let started = Atomic<Int>(0)
     let cancelled = Atomic<Int>(0)
+    /// `/slow` requests running now, and the most at once.
+    let running = Atomic<Int>(0)
+    let mostRunning = Atomic<Int>(0)
+    let log = Mutex<[String]>([])
     let taskFree: Bool
 
     init(taskFree: Bool = false) {
@@ -22,11 +26,15 @@ final class EchoHandler: HTTPServerHandler {
         let (path, number) = Self.pathAndNumber(request.target)
         switch path {
         case "/slow":
-            started.add(1, ordering: .sequentiallyConsistent)
+            began(request)
             let response = answer(request, path: "/", number: 0)
-            let timer = responder.eventLoop.scheduleTask(in: .milliseconds(Int64(number))) { responder.respond(response) }
+            let timer = responder.eventLoop.scheduleTask(in: .milliseconds(Int64(number))) {
+                self.ended(request)
+                responder.respond(response)
+            }
             return .started(onCancel: {
                 timer.cancel()
+                self.ended(request)
                 self.cancelled.add(1, ordering: .sequentiallyConsistent)
             })
         case "/later":
@@ -51,14 +59,27 @@ final class EchoHandler: HTTPServerHandler {
     func handle(_ request: HTTPServerRequest) async -> HTTPServerResponse {
         let (path, number) = Self.pathAndNumber(request.target)
         if path == "/slow" {
-            started.add(1, ordering: .sequentiallyConsistent)
+            began(request)
             do {
                 try await Task.sleep(for: .milliseconds(number))
             } catch {
                 cancelled.add(1, ordering: .sequentiallyConsistent)
             }
+            ended(request)
         }
         return answer(request, path: path, number: number)
+    }
+
+    private func began(_ request: HTTPServerRequest) {
+        started.add(1, ordering: .sequentiallyConsistent)
+        let now = running.add(1, ordering: .sequentiallyConsistent).newValue
+        _ = mostRunning.max(now, ordering: .sequentiallyConsistent)
+        log.withLock { $0.append("begin \(request.method) \(request.target)") }
+    }
+
+    private func ended(_ request: HTTPServerRequest) {
+        _ = running.subtract(1, ordering: .sequentiallyConsistent)
+        log.withLock { $0.append("end \(request.method) \(request.target)") }
     }
 
     private func answer(_ request: HTTPServerRequest, path: String, number: Int) -> HTTPServerResponse {

@@ -8,12 +8,12 @@ enum ServerFixture {
     static func testLimits(
         maxBodyBytes: Int = 1 << 20, maxHeaderBytes: Int = 16 << 10, maxConnections: Int = 100,
         headerReadTimeout: Duration = .seconds(5), bodyReadTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(5),
-        maxRequestsPerConnection: Int? = 1000
+        maxRequestsPerConnection: Int? = 1000, maxPipelinedRequests: Int = 16
     ) -> HTTPServerConfiguration.Limits {
         HTTPServerConfiguration.Limits(
             maxBodyBytes: maxBodyBytes, maxHeaderBytes: maxHeaderBytes, maxConnections: maxConnections,
             headerReadTimeout: headerReadTimeout, bodyReadTimeout: bodyReadTimeout, idleTimeout: idleTimeout,
-            maxRequestsPerConnection: maxRequestsPerConnection)
+            maxRequestsPerConnection: maxRequestsPerConnection, maxPipelinedRequests: maxPipelinedRequests)
     }
 
     static func withServer<Value: Sendable>(

@@ -47,10 +47,10 @@ public struct HTTPServerConfiguration: Sendable {
         /// Requests (HTTP/2: streams) served on one connection; the last one's response says
         /// `Connection: close` (HTTP/1) or GOAWAY follows (HTTP/2). nil: no limit. Default 10,000.
         public var maxRequestsPerConnection: Int?
-        /// Pipelined HTTP/1.1 requests run at once on one connection, at most. Only safe methods (GET, HEAD,
-        /// OPTIONS, TRACE) overlap: any other request waits for those before it and runs alone (RFC 9112 §9.3.2).
-        /// Responses always go out in request order; further requests wait unread. 1: one request at a time.
-        /// Default 16 (values below 1 count as 1).
+        /// Pipelined HTTP/1.1 requests run at once on one connection, at most. Only those with a safe method
+        /// (GET, HEAD, OPTIONS, TRACE) and no body overlap: any other request waits for those before it and runs
+        /// alone (RFC 9112 §9.3.2). Responses always go out in request order (those ready early wait, buffered);
+        /// further requests wait unread. 1: one request at a time. Default 16 (values below 1 count as 1).
         public var maxPipelinedRequests: Int
 
         /// Creates limits; every default is documented on its property.

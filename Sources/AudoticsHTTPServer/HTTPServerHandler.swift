@@ -6,8 +6,10 @@ public import NIOCore
 /// Calls run as tasks on the connection's event loop (an `EventLoopTaskExecutor` preference): an
 /// implementation must never block (no blocking I/O, no long computation without hopping elsewhere). A
 /// call is cancelled when its client goes away (connection closed, HTTP/2 RST_STREAM) or the server's grace
-/// period ends; its response is then dropped. HTTP/1.1 requests on one connection are handled one at a time,
-/// in order; HTTP/2 streams run concurrently.
+/// period ends; its response is then dropped. HTTP/2 streams run concurrently. Pipelined HTTP/1.1 requests
+/// with a safe method (GET, HEAD, OPTIONS, TRACE) and no body run concurrently too, up to
+/// `Limits.maxPipelinedRequests` (1: one at a time); any other request runs alone, after those before it are
+/// answered. HTTP/1.1 responses always go out in request order.
 ///
 /// A handler that can answer without a task implements `start(_:responder:)` too: the server offers it each
 /// request first, on the connection's event loop, and runs `handle` only for those it declines.

@@ -72,22 +72,22 @@ struct HTTP1Tests {
             == ["end GET /slow?ms=100", "end GET /slow?ms=200", "end GET /slow?ms=300", "end GET /slow?ms=400"])
     }
 
-    @Test("a pipelined unsafe request waits for those before it and runs alone", arguments: [false, true])
-    func pipelinedUnsafeRunsAlone(taskFree: Bool) async throws {
+    @Test("a pipelined unsafe request (or one with a body) waits for those before it and runs alone", arguments: [false, true], ["POST", "GET"])
+    func pipelinedUnsafeRunsAlone(taskFree: Bool, method: String) async throws {
         let handler = EchoHandler(taskFree: taskFree)
         try await ServerFixture.withServer(handler: handler) { port, _ in
             try await ServerFixture.blocking {
                 let connection = try Raw(port: port)
                 connection.send(
-                    "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n" + "POST /slow?ms=50 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+                    "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n" + "\(method) /slow?ms=50 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
                         + "GET /slow?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /slow?ms=10 HTTP/1.1\r\nHost: x\r\n\r\n")
                 var methods: [String] = []
                 for _ in 0..<4 { methods.append(try connection.readResponse().header("x-method") ?? "?") }
-                #expect(methods == ["GET", "POST", "GET", "GET"])
+                #expect(methods == ["GET", method, "GET", "GET"])
             }
         }
         #expect(handler.log.withLock { $0 } == [
-            "begin GET /slow?ms=200", "end GET /slow?ms=200", "begin POST /slow?ms=50", "end POST /slow?ms=50",
+            "begin GET /slow?ms=200", "end GET /slow?ms=200", "begin \(method) /slow?ms=50", "end \(method) /slow?ms=50",
             "begin GET /slow?ms=100", "begin GET /slow?ms=10", "end GET /slow?ms=10", "end GET /slow?ms=100",
         ])
         #expect(handler.mostRunning.load(ordering: .sequentiallyConsistent) == 2)
@@ -107,6 +107,28 @@ struct HTTP1Tests {
         }
         #expect(handler.started.load(ordering: .sequentiallyConsistent) == 5)
         #expect(handler.mostRunning.load(ordering: .sequentiallyConsistent) == 2)
+    }
+
+    @Test("once every waiting request is under way the socket is read again, while they run")
+    func pipelinedReadsResume() async throws {
+        let handler = EchoHandler(taskFree: true)
+        try await ServerFixture.withServer(limits: ServerFixture.testLimits(maxPipelinedRequests: 2), handler: handler) { port, _ in
+            try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                // The third waits for a place (reading stops); it starts when the first two are answered.
+                connection.send(
+                    "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /slow?ms=10 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /slow?ms=1000 HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=200")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=10")
+                // While the third runs, a fourth is read and runs beside it.
+                connection.send("GET /slow?ms=20 HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=1000")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=20")
+            }
+        }
+        let log = handler.log.withLock { $0 }
+        #expect(log.firstIndex(of: "begin GET /slow?ms=20") ?? .max < log.firstIndex(of: "end GET /slow?ms=1000") ?? 0)
     }
 
     @Test("a pipelined response that closes the connection cancels the requests running after it", arguments: [false, true])
@@ -129,6 +151,49 @@ struct HTTP1Tests {
         }
         #expect(handler.started.load(ordering: .sequentiallyConsistent) == 2)
         #expect(handler.cancelled.load(ordering: .sequentiallyConsistent) == 1)
+    }
+
+    @Test("a graceful stop answers the pipelined requests under way, the last one with Connection: close")
+    func pipelinedGracefulStop() async throws {
+        let handler = EchoHandler(taskFree: true)
+        try await ServerFixture.withServer(handler: handler) { port, server in
+            let connection = try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                connection.send((1...3).map { "GET /slow?ms=\(400 - 100 * $0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+                let deadline = Date().addingTimeInterval(5)
+                while handler.started.load(ordering: .sequentiallyConsistent) < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+                return connection
+            }
+            #expect(handler.started.load(ordering: .sequentiallyConsistent) == 3)
+            async let stopped: Void = server.stop(gracePeriod: .seconds(5))
+            let responses = try await ServerFixture.blocking {
+                let responses = try (0..<3).map { _ in try connection.readResponse() }
+                #expect(try connection.readUntilClosed().isEmpty)
+                return responses.map { "\($0.status) \($0.header("x-target") ?? "?") \($0.header("connection") ?? "-")" }
+            }
+            await stopped
+            #expect(responses == ["200 /slow?ms=300 -", "200 /slow?ms=200 -", "200 /slow?ms=100 close"])
+        }
+        #expect(handler.cancelled.load(ordering: .sequentiallyConsistent) == 0)
+    }
+
+    @Test("Expect: 100-continue behind pipelined requests under way: the 100 comes after their responses")
+    func pipelinedContinue() async throws {
+        try await ServerFixture.withServer(handler: EchoHandler(taskFree: true)) { port, _ in
+            try await ServerFixture.blocking {
+                let connection = try Raw(port: port)
+                connection.send(
+                    "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /slow?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=200")
+                #expect(try connection.readResponse().header("x-target") == "/slow?ms=100")
+                #expect(try connection.readResponse().status == 100)
+                connection.send("body")
+                let final = try connection.readResponse()
+                #expect(final.status == 200)
+                #expect(final.text == "body")
+            }
+        }
     }
 
     @Test("a chunked request body is reassembled")

@@ -6,7 +6,7 @@ import NIOHTTP1
 /// offers it to the handler's `start`, else runs the handler on it as a task on this connection's event loop,
 /// and writes the responses strictly in request order.
 ///
-/// Pipelined requests with safe methods run at once, up to `maxPipelinedRequests`; a response that is ready
+/// Pipelined requests with a safe method and no body run at once, up to `maxPipelinedRequests`; a response that is ready
 /// before an earlier one waits for it, and responses ready in the same event-loop turn go out in one write. Any
 /// other method waits until the requests before it are answered and runs alone (RFC 9112 §9.3.2). While a
 /// complete request waits for its turn, the socket is not read further.
@@ -38,7 +38,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         var request: HTTPServerRequest
         var keepAlive: Bool
         var isHead: Bool
-        /// GET, HEAD, OPTIONS or TRACE: may run alongside other safe requests.
+        /// GET, HEAD, OPTIONS or TRACE without a body: may run alongside other such requests (a body would let a
+        /// client hold many of them in memory at once).
         var isSafe: Bool
     }
 
@@ -65,6 +66,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
     /// The requests under way, in request order (consecutive IDs): the first one's response goes out next.
     private var running = CircularBuffer<Running>()
     private var nextID = 0
+    /// The last request whose response was written (or -1).
+    private var writtenThrough = -1
     private var requestCount = 0
     /// False once no further request will be served (close requested, a limit, an error, shutdown).
     private var acceptsRequests = true
@@ -157,7 +160,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
                     headers: request.head.headers.map { (name: HTTPServerRequest.lowercasedName($0.name), value: $0.value) }, body: request.body,
                     version: request.head.version.minor == 0 ? .http1_0 : .http1_1, remoteAddress: remoteAddress,
                     isSecure: isSecure),
-                keepAlive: request.keepAlive, isHead: request.head.method == .HEAD, isSafe: Self.isSafe(request.head.method)))
+                keepAlive: request.keepAlive, isHead: request.head.method == .HEAD, isSafe: Self.isSafe(request.head.method) && request.body.isEmpty))
             drive()
         }
     }
@@ -255,6 +258,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
             queue.removeFirst()
             start(next)
         }
+        // Every complete request is under way: read on (a slow one ahead need not drain the others first).
+        if heldRead, queue.isEmpty, finalResponse == nil, !closing {
+            heldRead = false
+            context?.read()
+        }
         guard running.isEmpty, !closing else { return }
         if let response = finalResponse {
             write(response, version: .http1_1, isHead: false, keepAlive: false)
@@ -269,10 +277,6 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
             writeRaw(HTTP1ResponseEncoder.continueResponse)
         }
         if receiving == nil && deadline.kind == nil { wait(.idle) }
-        if heldRead {
-            heldRead = false
-            context?.read()
-        }
     }
 
     /// Whether `next` may start now: when nothing runs, or when it and those running are safe and there is room.
@@ -318,7 +322,12 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
     }
 
     private func setWork(_ work: HTTPServerWork, of id: Int) {
-        guard let index = index(of: id), running[index].response == nil else { return }
+        guard let index = index(of: id) else {
+            // Dropped while it started, unanswered (the connection ended): its work stops too.
+            if closing && id > writtenThrough { work.cancel() }
+            return
+        }
+        guard running[index].response == nil else { return }
         running[index].work = work
     }
 
@@ -341,6 +350,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, HTTPServerResponseTarg
         guard index == running.startIndex else { return }
         while let first = running.first, let response = first.response {
             running.removeFirst()
+            writtenThrough = first.id
             // Shutting down, the last response owed closes the connection.
             let keepAlive = first.pending.keepAlive && !HTTP1ResponseEncoder.asksToClose(response)
                 && !(shuttingDown && running.isEmpty)

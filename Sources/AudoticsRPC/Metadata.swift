@@ -26,6 +26,11 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
     /// The number of entries.
     public var count: Int { entries.count }
 
+    /// Makes room for `minimumCapacity` entries, so that adding them allocates once.
+    public mutating func reserveCapacity(_ minimumCapacity: Int) {
+        entries.reserveCapacity(minimumCapacity)
+    }
+
     /// Appends a text value (the key is lower-cased).
     public mutating func addString(_ value: String, forKey key: String) {
         entries.append((key.lowercased(), .string(value)))

@@ -119,6 +119,7 @@ extension Gateway {
     /// What travels to the service: the bearer token, the request ID, W3C trace context and the client's address.
     func forwardedMetadata(_ request: GatewayRequest, requestID: String) -> Metadata {
         var metadata = Metadata()
+        metadata.reserveCapacity(5)  // at most these five: one allocation
         if let authorization = request.header("authorization") { metadata.addString(authorization, forKey: "authorization") }
         metadata.addString(requestID, forKey: "x-request-id")
         if let traceparent = request.header("traceparent"), Self.isValidTraceparent(traceparent) {

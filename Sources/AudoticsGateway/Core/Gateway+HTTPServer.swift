@@ -98,18 +98,18 @@ extension Gateway: HTTPServerHandler {
                     case .failure(let error):
                         response = self.errorResponse(error)
                     }
-                    response.headers += limitHeaders
+                    if !limitHeaders.isEmpty { response.headers += limitHeaders }
                     self.conclude(exchange, response, label: routeLabel)
                 }
             }
         } catch {
             var failure = errorResponse(error)
-            failure.headers += limitHeaders
+            if !limitHeaders.isEmpty { failure.headers += limitHeaders }
             conclude(exchange, failure, label: label)
             return nil
         }
         var answer = response
-        answer.headers += limitHeaders
+        if !limitHeaders.isEmpty { answer.headers += limitHeaders }
         conclude(exchange, answer, label: label)
         return nil
     }

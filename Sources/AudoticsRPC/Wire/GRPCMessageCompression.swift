@@ -57,7 +57,7 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
     public var description: String { name }
 
     /// What gRPC implementations usually send in `grpc-accept-encoding` (grpc-core and this one).
-    private static let commonAcceptEncoding = "identity,deflate,gzip"
+    static let commonAcceptEncoding = "identity,deflate,gzip"
 
     /// The `grpc-accept-encoding` value listing `compressions`, for example `identity,deflate,gzip`.
     public static func acceptEncodingValue(_ compressions: [GRPCMessageCompression]) -> String {

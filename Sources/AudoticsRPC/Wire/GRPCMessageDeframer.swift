@@ -45,6 +45,9 @@ public struct GRPCMessageDeframer: Sendable {
     /// The largest message accepted, in bytes.
     public let maxMessageBytes: Int
     private var state: State = .prefix(bytes: 0, count: 0)
+    /// The oldest complete message not taken yet, when it is the only one (the common case, without an array).
+    private var first: Message?
+    /// Complete messages after `first`, from `readyIndex` on.
     private var ready: [Message] = []
     private var readyIndex = 0
     private var finished = false
@@ -87,6 +90,10 @@ public struct GRPCMessageDeframer: Sendable {
 
     /// The next complete message; `nil` when more bytes are needed (or the stream ended cleanly).
     public mutating func next() throws(RPCError) -> Message? {
+        if let message = first {
+            first = nil
+            return message
+        }
         if readyIndex < ready.count {
             let message = ready[readyIndex]
             ready[readyIndex].bytes = []  // drop the queue's reference so the caller owns the only copy
@@ -141,7 +148,7 @@ public struct GRPCMessageDeframer: Sendable {
                 let available = end - index
                 if available >= length {
                     // The common case: the whole message is in this chunk; copy it exactly once.
-                    ready.append(Message(compressed: flag == 1, bytes: Array(input[index..<(index + length)])))
+                    enqueue(Message(compressed: flag == 1, bytes: Array(input[index..<(index + length)])))
                     index += length
                     state = .prefix(bytes: 0, count: 0)
                 } else {
@@ -159,11 +166,20 @@ public struct GRPCMessageDeframer: Sendable {
                 body.append(contentsOf: input[index..<(index + take)])
                 index += take
                 if body.count == length {
-                    ready.append(Message(compressed: compressed, bytes: body))
+                    enqueue(Message(compressed: compressed, bytes: body))
                 } else {
                     state = .body(compressed: compressed, length: length, body: body)
                 }
             }
+        }
+    }
+
+    /// Queues a complete message after those not taken yet.
+    private mutating func enqueue(_ message: Message) {
+        if first == nil && readyIndex == ready.count {
+            first = message
+        } else {
+            ready.append(message)
         }
     }
 }

@@ -49,13 +49,16 @@ public struct GRPCResponseHead: Hashable, Sendable {
         var httpStatus: Int?
         var contentType: String?
         var encodingName: String?
-        var acceptValues: [String] = []
+        // Services send one grpc-accept-encoding field: no array for it.
+        var firstAccept: String?
+        var moreAccepts: [String] = []
         for (name, value) in fields {
             switch name {
             case ":status" where httpStatus == nil: httpStatus = Int(value) ?? -1
             case "content-type" where contentType == nil: contentType = value
             case "grpc-encoding" where encodingName == nil: encodingName = value
-            case "grpc-accept-encoding": acceptValues.append(value)
+            case "grpc-accept-encoding":
+                if firstAccept == nil { firstAccept = value } else { moreAccepts.append(value) }
             default: break
             }
         }
@@ -89,7 +92,10 @@ public struct GRPCResponseHead: Hashable, Sendable {
         return GRPCResponseHead(
             contentType: contentType,
             encoding: encoding,
-            acceptEncodings: GRPCMessageCompression.parseAcceptEncoding(acceptValues),
+            acceptEncodings: firstAccept.map { first in
+                moreAccepts.isEmpty && first == GRPCMessageCompression.commonAcceptEncoding
+                    ? GRPCMessageCompression.all : GRPCMessageCompression.parseAcceptEncoding([first] + moreAccepts)
+            } ?? [],
             metadata: GRPCMetadataCoding.decode(fields)
         )
     }

@@ -114,6 +114,39 @@ struct HTTP2SessionTests {
         #expect(pair.serverEvents.contains(.endStream(streamID: stream)))
     }
 
+    @Test("chunks of every size, some queued while earlier ones are half sent, arrive whole and in order")
+    func chunkedBodyInOrder() throws {
+        var pair = try SessionPair(server: HTTP2Settings(initialStreamWindowSize: 65_535, connectionWindowSize: 65_535))
+        let stream = try pair.client.sendRequest(headers: requestHeaders)
+        var sent: [UInt8] = []
+        var next: UInt8 = 0
+        func chunk(_ count: Int) -> [UInt8] {
+            (0..<count).map { _ in
+                next &+= 7
+                return next
+            }
+        }
+        // A chunk larger than the window (it stays half sent), then more behind it, then more after some went out.
+        for count in [100_000, 1, 16_384, 0, 3] {
+            let bytes = chunk(count)
+            sent += bytes
+            try pair.client.sendData(streamID: stream, bytes: bytes)
+        }
+        try pair.pump(consume: false)
+        #expect(pair.serverEvents.body(of: stream).count == 65_535)
+        for count in [50_000, 2, 70_000] {
+            let bytes = chunk(count)
+            sent += bytes
+            try pair.client.sendData(streamID: stream, bytes: bytes)
+        }
+        try pair.client.finish(streamID: stream)
+        #expect(pair.client.bufferedBytes(streamID: stream) == sent.count - 65_535)
+        pair.server.consume(streamID: stream, bytes: 65_535)
+        try pair.pump()
+        #expect(pair.serverEvents.body(of: stream) == sent)
+        #expect(pair.serverEvents.contains(.endStream(streamID: stream)))
+    }
+
     @Test("many concurrent streams beyond the limit are refused by the server")
     func concurrencyLimit() throws {
         // The streams are opened before the client has seen the server's SETTINGS, as a client that

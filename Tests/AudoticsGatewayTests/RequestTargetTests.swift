@@ -48,6 +48,8 @@ struct RequestTargetTests {
         #expect(Gateway.milliseconds(.seconds(12_345)) == "12345000.000")
         #expect(Gateway.milliseconds(.nanoseconds(999)) == "0.000")
         #expect(Gateway.milliseconds(.seconds(-1)) == "0.000")
+        // Longer than a small string (15 bytes): still exact.
+        #expect(Gateway.milliseconds(.seconds(1_000_000_000_000)) == "1000000000000000.000")
     }
 }
 

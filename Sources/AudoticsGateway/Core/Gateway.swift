@@ -108,8 +108,9 @@ public final class Gateway: Sendable {
     static func milliseconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         var micros = UInt64(max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
-        // Digits from the right, then moved to the front: one small string, no intermediate ones.
-        return String(unsafeUninitializedCapacity: 24) { buffer in
+        // Digits from the right in a stack buffer. Up to 15 bytes (durations under 100 s) the result is a small
+        // string, stored inline: no allocation at all.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             var position = 23
             var digits = 0
             repeat {
@@ -122,9 +123,7 @@ public final class Gateway: Sendable {
                 position -= 1
                 digits += 1
             } while micros > 0 || digits < 4
-            let count = 23 - position
-            for index in 0..<count { buffer[index] = buffer[position + 1 + index] }
-            return count
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[(position + 1)...]), as: UTF8.self)
         }
     }
 

@@ -108,8 +108,8 @@ public final class Gateway: Sendable {
     static func milliseconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         var micros = UInt64(max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
-        // Digits from the right in a stack buffer. Up to 15 bytes (durations under 100 s) the result is a small
-        // string, stored inline: no allocation at all.
+        // Digits from the right in a stack buffer. A result of up to 15 bytes (any duration under three years) is a
+        // small string, stored inline: no allocation at all.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             var position = 23
             var digits = 0

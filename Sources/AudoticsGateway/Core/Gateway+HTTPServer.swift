@@ -98,18 +98,18 @@ extension Gateway: HTTPServerHandler {
                     case .failure(let error):
                         response = self.errorResponse(error)
                     }
-                    if !limitHeaders.isEmpty { response.headers += limitHeaders }
+                    response.appendHeaders(limitHeaders)
                     self.conclude(exchange, response, label: routeLabel)
                 }
             }
         } catch {
             var failure = errorResponse(error)
-            if !limitHeaders.isEmpty { failure.headers += limitHeaders }
+            failure.appendHeaders(limitHeaders)
             conclude(exchange, failure, label: label)
             return nil
         }
         var answer = response
-        if !limitHeaders.isEmpty { answer.headers += limitHeaders }
+        answer.appendHeaders(limitHeaders)
         conclude(exchange, answer, label: label)
         return nil
     }

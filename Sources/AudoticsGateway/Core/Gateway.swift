@@ -152,7 +152,7 @@ public final class Gateway: Sendable {
         } catch let error as RPCError {
             response = errorResponse(error)
         }
-        if !limitHeaders.isEmpty { response.headers += limitHeaders }
+        response.appendHeaders(limitHeaders)
         return response
     }
 

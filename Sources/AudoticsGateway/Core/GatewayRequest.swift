@@ -48,6 +48,12 @@ public struct GatewayResponse: Sendable {
         self.body = body
     }
 
+    /// Appends header fields; appending none leaves `headers` untouched (no copy of storage it shares).
+    mutating func appendHeaders(_ fields: [(name: String, value: String)]) {
+        guard !fields.isEmpty else { return }
+        headers += fields
+    }
+
     /// The first value of a header (`name` in lower case).
     public func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value

@@ -57,7 +57,7 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
     public var description: String { name }
 
     /// What gRPC implementations usually send in `grpc-accept-encoding` (grpc-core and this one).
-    static let commonAcceptEncoding = "identity,deflate,gzip"
+    private static let commonAcceptEncoding = "identity,deflate,gzip"
 
     /// The `grpc-accept-encoding` value listing `compressions`, for example `identity,deflate,gzip`.
     public static func acceptEncodingValue(_ compressions: [GRPCMessageCompression]) -> String {
@@ -71,17 +71,28 @@ public struct GRPCMessageCompression: Hashable, Sendable, CustomStringConvertibl
     /// The supported algorithms named in `grpc-accept-encoding` values (comma-separated, possibly repeated
     /// headers), in order, without duplicates; unknown names are skipped.
     public static func parseAcceptEncoding(_ values: [String]) -> [GRPCMessageCompression] {
-        if values.count == 1, values[0] == commonAcceptEncoding { return all }
+        if values.count == 1 { return parseAcceptEncoding(values[0]) }
         var result: [GRPCMessageCompression] = []
-        for value in values {
-            for token in value.split(separator: ",") {
-                let trimmed = token.trimmingASCIIWhitespace()
-                if let compression = GRPCMessageCompression(name: trimmed), !result.contains(compression) {
-                    result.append(compression)
-                }
+        for value in values { collect(value, into: &result) }
+        return result
+    }
+
+    /// `parseAcceptEncoding(_:)` for a single `grpc-accept-encoding` field (the usual case), without an array.
+    public static func parseAcceptEncoding(_ value: String) -> [GRPCMessageCompression] {
+        if value == commonAcceptEncoding { return all }
+        var result: [GRPCMessageCompression] = []
+        collect(value, into: &result)
+        return result
+    }
+
+    /// Adds the supported algorithms `value` names that `result` lacks, in order.
+    private static func collect(_ value: String, into result: inout [GRPCMessageCompression]) {
+        for token in value.split(separator: ",") {
+            let trimmed = token.trimmingASCIIWhitespace()
+            if let compression = GRPCMessageCompression(name: trimmed), !result.contains(compression) {
+                result.append(compression)
             }
         }
-        return result
     }
 
     /// Compresses one message; `identity` returns it unchanged.

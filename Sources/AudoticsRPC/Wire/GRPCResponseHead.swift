@@ -93,8 +93,8 @@ public struct GRPCResponseHead: Hashable, Sendable {
             contentType: contentType,
             encoding: encoding,
             acceptEncodings: firstAccept.map { first in
-                moreAccepts.isEmpty && first == GRPCMessageCompression.commonAcceptEncoding
-                    ? GRPCMessageCompression.all : GRPCMessageCompression.parseAcceptEncoding([first] + moreAccepts)
+                moreAccepts.isEmpty
+                    ? GRPCMessageCompression.parseAcceptEncoding(first) : GRPCMessageCompression.parseAcceptEncoding([first] + moreAccepts)
             } ?? [],
             metadata: GRPCMetadataCoding.decode(fields)
         )

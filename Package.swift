@@ -370,7 +370,7 @@ let package = Package(
             name: "AudoticsPlatformTests",
             dependencies: [
                 "AudoticsPlatform", "AudoticsTestSupport", "AudoticsAPI", "AudoticsRPC", "AudoticsAuth", "AudoticsMusic", "AudoticsUsers",
-                "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
+                "AudoticsMigrations", "AudoticsPostgres", "AudoticsRedis", "AudoticsRedisClient", "AudoticsTLS", "AudoticsTransport",
                 "AudoticsWellKnownTypes", "AudoticsGateway", "AudoticsHTTPServer", "AudoticsHealthAPI",
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio"),
             ],

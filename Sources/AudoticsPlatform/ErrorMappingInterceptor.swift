@@ -7,7 +7,7 @@ public import Logging
 /// Turns errors that escape a handler into statuses a client can act on, without leaking their text: database
 /// timeouts become DEADLINE_EXCEEDED, unreachable or exhausted databases UNAVAILABLE, serialization failures that
 /// ran out of retries ABORTED, and anything else INTERNAL with a generic message (the detail is logged here).
-/// `RPCError`s pass unchanged.
+/// `RPCError`s pass unchanged, and a call whose client went away ends as CANCELLED, not as a database or Redis failure.
 public struct ErrorMappingInterceptor: ServerInterceptor {
     let logger: Logger
 
@@ -35,6 +35,12 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
     }
 
     func map(_ error: any Error, _ context: ServerContext) -> any Error {
+        // The client went away (it cancelled, or its stream was reset) while a database or Redis call was under way:
+        // that call then fails as cancelled, which says nothing about the database or Redis. (Past the deadline the
+        // transport has answered DEADLINE_EXCEEDED already; the mapping below says so too.)
+        if Task.isCancelled, Self.isCancellation(error), !(context.deadline.map { $0 <= .now } ?? false) {
+            return RPCError(code: .cancelled, message: "the call was cancelled")
+        }
         switch error {
         case let error as RPCError:
             return error
@@ -66,6 +72,15 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
         default:
             logger.error("handler error", metadata: ["rpc.method": "\(context.method)", "error": "\(error)"])
             return RPCError(code: .internal, message: "internal error")
+        }
+    }
+
+    /// Whether `error` is how a database or Redis call reports that its task was cancelled.
+    static func isCancellation(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.code == .queryCanceled
+        case let error as RedisError: error.code == .cancelled
+        default: false
         }
     }
 }

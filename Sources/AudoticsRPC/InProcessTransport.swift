@@ -49,12 +49,8 @@ public struct InProcessTransport: ClientTransport {
                         try await handler(RPCAsyncSequence(wrapping: requestStream), writer, context)
                     }
                     outcome = nil
-                } catch let error as RPCError {
-                    outcome = error
-                } catch is CancellationError {
-                    outcome = RPCError(code: .cancelled, message: "the call was cancelled")
                 } catch {
-                    outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
+                    outcome = RPCError(statusOf: error)
                 }
                 recorder?.initial = response.initialMetadata
                 recorder?.trailing = response.trailingMetadata

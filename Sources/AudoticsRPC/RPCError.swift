@@ -20,6 +20,16 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// The status a call ends with when its handler throws `error`: an `RPCError` as it is, a `CancellationError`
+    /// as CANCELLED, anything else as UNKNOWN (its description kept as the cause, never sent).
+    public init(statusOf error: any Error) {
+        switch error {
+        case let error as RPCError: self = error
+        case is CancellationError: self.init(code: .cancelled, message: "the call was cancelled")
+        default: self.init(code: .unknown, message: "the handler failed", cause: "\(error)")
+        }
+    }
+
     /// The `cause` of the errors raised where this side refuses a message above its size limit (not sent).
     public static let messageTooLargeCause = "message-too-large"
 

@@ -106,6 +106,11 @@ public struct RedisCache: Sendable {
             }
             return replies
         } catch {
+            // A cancelled caller (its client went away) says nothing about Redis.
+            if error.code == .cancelled {
+                logger.debug("cache \(name) skipped: the task was cancelled", metadata: ["cache.namespace": "\(namespace)"])
+                return nil
+            }
             // `unavailable` is the breaker or the backoff answering at once: the failure behind it was logged.
             let level: Logger.Level = error.code == .unavailable ? .debug : .warning
             logger.log(level: level, "cache \(name) missed: Redis is unreachable", metadata: [

@@ -1,6 +1,7 @@
 @testable import AudoticsPlatform
 import AudoticsPostgres
 import AudoticsRPC
+import AudoticsRedis
 import Logging
 import Testing
 
@@ -23,5 +24,40 @@ struct ErrorMappingTests {
         }
         let passthrough = RPCError(code: .notFound, message: "no such thing")
         #expect(interceptor.map(passthrough, context) as? RPCError == passthrough)
+    }
+
+    @Test("a database or Redis call cancelled because the client went away ends as CANCELLED, not as their failure")
+    func cancelledCaller() async {
+        let interceptor = ErrorMappingInterceptor(logger: Logger(label: "test"))
+        let method = MethodDescriptor(service: "s", method: "m", kind: .unary)
+        let errors: [any Error & Sendable] = [
+            PostgresError(code: .queryCanceled, message: "the task was cancelled before the statement was sent"),
+            RedisError(code: .cancelled, message: "the task awaiting the reply was cancelled"),
+        ]
+        func codes(_ context: ServerContext) -> [StatusCode?] {
+            errors.map { (interceptor.map($0, context) as? RPCError)?.code }
+        }
+        let withinDeadline = ServerContext(method: method, deadline: .now + .seconds(60), peer: "test")
+        let pastDeadline = ServerContext(method: method, deadline: .now - .seconds(1), peer: "test")
+        // In a cancelled task, as a handler is when its client resets the stream.
+        let cancelled = Task { () -> ([StatusCode?], [StatusCode?]) in
+            try? await Task.sleep(for: .seconds(60))
+            return (codes(withinDeadline), codes(pastDeadline))
+        }
+        cancelled.cancel()
+        let (within, past) = await cancelled.value
+        #expect(within == [.cancelled, .cancelled])
+        #expect(past == [.deadlineExceeded, .unavailable])
+        // Not cancelled: the same errors are the database's timeout and Redis's failure.
+        #expect(codes(withinDeadline) == [.deadlineExceeded, .unavailable])
+    }
+
+    @Test("a handler's error gives the status the transport sends, for logs and metrics alike")
+    func statusOfError() {
+        #expect(RPCError(statusOf: RPCError(code: .notFound, message: "x")).code == .notFound)
+        #expect(RPCError(statusOf: CancellationError()).code == .cancelled)
+        let other = RPCError(statusOf: PostgresError(code: .uniqueViolation, message: "detail"))
+        #expect(other.code == .unknown)
+        #expect(other.message.contains("detail") == false)
     }
 }

@@ -18,7 +18,7 @@ public struct LoggingServerInterceptor: ServerInterceptor {
             try await next(requests, responses, context)
             log(context, code: .ok, started: started, message: nil)
         } catch {
-            let rpcError = error as? RPCError ?? RPCError(code: .unknown, message: "the handler failed")
+            let rpcError = RPCError(statusOf: error)
             log(context, code: rpcError.code, started: started, message: rpcError.message)
             throw error
         }
@@ -31,7 +31,7 @@ public struct LoggingServerInterceptor: ServerInterceptor {
             log(context, code: .ok, started: started, message: nil)
             return response
         } catch {
-            let rpcError = error as? RPCError ?? RPCError(code: .unknown, message: "the handler failed")
+            let rpcError = RPCError(statusOf: error)
             log(context, code: rpcError.code, started: started, message: rpcError.message)
             throw error
         }

@@ -36,7 +36,7 @@ public struct MetricsServerInterceptor: ServerInterceptor {
         do {
             return try await body()
         } catch {
-            code = (error as? RPCError)?.code ?? .unknown
+            code = RPCError(statusOf: error).code
             throw error
         }
     }

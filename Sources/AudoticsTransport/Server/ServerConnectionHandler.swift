@@ -258,12 +258,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                     try await handler(requests, writer, serverContext)
                 }
                 outcome = nil
-            } catch let error as RPCError {
-                outcome = error
-            } catch is CancellationError {
-                outcome = RPCError(code: .cancelled, message: "the call was cancelled")
             } catch {
-                outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
+                outcome = RPCError(statusOf: error)
             }
             eventLoop.execute { loopBound.value.complete(streamID, error: outcome) }
         }
@@ -303,12 +299,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                     eventLoop.execute { loopBound.value.finishUnary(streamID, response: response) }
                 }
             } catch {
-                let outcome: RPCError
-                switch error {
-                case let error as RPCError: outcome = error
-                case is CancellationError: outcome = RPCError(code: .cancelled, message: "the call was cancelled")
-                default: outcome = RPCError(code: .unknown, message: "the handler failed", cause: "\(error)")
-                }
+                let outcome = RPCError(statusOf: error)
                 if eventLoop.inEventLoop {
                     loopBound.value.complete(streamID, error: outcome)
                 } else {

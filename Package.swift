@@ -323,7 +323,7 @@ let package = Package(
             name: "AudoticsTransportTests",
             dependencies: [
                 "AudoticsTestSupport", "AudoticsTransport", "AudoticsRPC", "AudoticsInteropAPI", "AudoticsInterop", "AudoticsHTTP2",
-                "AudoticsHealth",
+                "AudoticsHealth", .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSwift
         ),

@@ -20,7 +20,7 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
 
     /// Creates metadata from key-value pairs.
     public init(dictionaryLiteral elements: (String, Value)...) {
-        for (key, value) in elements { entries.append((key.lowercased(), value)) }
+        for (key, value) in elements { entries.append((Self.lowercased(key), value)) }
     }
 
     /// The number of entries.
@@ -33,7 +33,14 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends a text value (the key is lower-cased).
     public mutating func addString(_ value: String, forKey key: String) {
-        entries.append((key.lowercased(), .string(value)))
+        entries.append((Self.lowercased(key), .string(value)))
+    }
+
+    /// `key` lower-cased. Keys mostly are already, and are then kept as they are, without making a new string.
+    static func lowercased(_ key: String) -> String {
+        var key = key
+        let isLowercase = key.withUTF8 { bytes in !bytes.contains { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 } }
+        return isLowercase ? key : key.lowercased()
     }
 
     /// Appends a value whose key the caller already checked (lower-case, `-bin` for binary values).
@@ -44,19 +51,20 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends a binary value; the key must end in `-bin`.
     public mutating func addBinary(_ value: [UInt8], forKey key: String) {
-        precondition(key.lowercased().hasSuffix("-bin"), "binary metadata keys end in -bin")
-        entries.append((key.lowercased(), .binary(value)))
+        let key = Self.lowercased(key)
+        precondition(key.hasSuffix("-bin"), "binary metadata keys end in -bin")
+        entries.append((key, .binary(value)))
     }
 
     /// Removes every value of a key.
     public mutating func removeAll(forKey key: String) {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         entries.removeAll { $0.key == key }
     }
 
     /// The text values of a key, in order.
     public subscript(stringValues key: String) -> [String] {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         return entries.compactMap { entry in
             guard entry.key == key, case .string(let value) = entry.value else { return nil }
             return value
@@ -65,7 +73,7 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
 
     /// The binary values of a key, in order.
     public subscript(binaryValues key: String) -> [[UInt8]] {
-        let key = key.lowercased()
+        let key = Self.lowercased(key)
         return entries.compactMap { entry in
             guard entry.key == key, case .binary(let value) = entry.value else { return nil }
             return value
@@ -73,7 +81,13 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
     }
 
     /// The first text value of a key.
-    public func first(_ key: String) -> String? { self[stringValues: key].first }
+    public func first(_ key: String) -> String? {
+        let key = Self.lowercased(key)
+        for entry in entries where entry.key == key {
+            if case .string(let value) = entry.value { return value }
+        }
+        return nil
+    }
 
     public func makeIterator() -> some IteratorProtocol<(key: String, value: Value)> {
         entries.makeIterator()

@@ -135,12 +135,17 @@ public final class HTTP2Session {
 
     /// Appends every frame nghttp2 has ready to `output` (copying each chunk before asking for the next).
     public func drainOutput(into output: inout [UInt8]) throws(HTTP2Error) {
+        try drainOutput { output.append(contentsOf: $0) }
+    }
+
+    /// Hands every frame nghttp2 has ready to `body`, chunk by chunk; a chunk is valid during its call only.
+    public func drainOutput(_ body: (UnsafeRawBufferPointer) -> Void) throws(HTTP2Error) {
         while true {
             var chunk: UnsafePointer<UInt8>?
             let length = nghttp2_session_mem_send(session, &chunk)
             if length < 0 { throw NGHTTP2Status.error(length, operation: "producing HTTP/2 frames") }
             guard length > 0, let chunk else { return }
-            output.append(contentsOf: UnsafeBufferPointer(start: chunk, count: length))
+            body(UnsafeRawBufferPointer(start: chunk, count: length))
         }
     }
 

@@ -29,7 +29,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler, HTTPServerResponseTar
     private var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
     private var remoteAddress = "unknown"
-    private var output: [UInt8] = []
+    private var output = SessionOutput()
     private var flushScheduled = false
     /// Between `channelRead` and `channelReadComplete`: output produced meanwhile (a handler that answered inline)
     /// goes out with the flush at `channelReadComplete`, without a loop task of its own.
@@ -322,15 +322,15 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler, HTTPServerResponseTar
         guard let context else { return }
         // While the socket is backed up, frames wait in the session.
         guard context.channel.isWritable else { return }
-        output.removeAll(keepingCapacity: true)
+        let frames: ByteBuffer?
         do {
-            try session.drainOutput(into: &output)
+            frames = try output.take(from: session, allocator: context.channel.allocator)
         } catch {
             context.close(promise: nil)
             return
         }
-        if !output.isEmpty {
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+        if let frames {
+            context.writeAndFlush(wrapOutboundOut(frames), promise: nil)
             for event in session.takePendingEvents() { handle(event) }
         }
         // nghttp2 is done with the connection (both sides said GOAWAY and no stream is left, or a protocol error

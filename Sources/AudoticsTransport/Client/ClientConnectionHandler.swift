@@ -37,7 +37,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Between `channelRead` and `channelReadComplete`: output produced meanwhile (a handler that answered inline)
     /// goes out with the flush at `channelReadComplete`, without a loop task of its own.
     private var inReadBurst = false
-    private var output: [UInt8] = []
+    private var output = SessionOutput()
     /// Whether new calls are refused (GOAWAY either way); the connection closes once its calls are done.
     private(set) var isDraining = false
     private var isClosed = false
@@ -339,15 +339,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         guard let context, !isClosed else { return }
         // While the socket is backed up, frames wait in the session (writers wait with them).
         guard context.channel.isWritable else { return }
-        output.removeAll(keepingCapacity: true)
+        let frames: ByteBuffer?
         do {
-            try session.drainOutput(into: &output)
+            frames = try output.take(from: session, allocator: context.channel.allocator)
         } catch {
             context.close(promise: nil)
             return
         }
-        if !output.isEmpty {
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output)), promise: nil)
+        if let frames {
+            context.writeAndFlush(wrapOutboundOut(frames), promise: nil)
         }
         // Streams that closed as their last frame went out.
         for event in session.takePendingEvents() { handle(event) }

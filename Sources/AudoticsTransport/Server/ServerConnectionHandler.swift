@@ -31,7 +31,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Between `channelRead` and `channelReadComplete`: output produced meanwhile (a handler that answered inline)
     /// goes out with the flush at `channelReadComplete`, without a loop task of its own.
     private var inReadBurst = false
-    private var output: [UInt8] = []
+    private var output = SessionOutput()
     private var peer = "unknown"
     private var lifecycle: ConnectionLifecycle
     /// Streams counted as active for the lifecycle (opened by a request, not yet closed).
@@ -439,16 +439,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard let context else { return }
         // While the socket is backed up, frames wait in the session (and writers wait with them).
         guard context.channel.isWritable else { return }
-        output.removeAll(keepingCapacity: true)
+        let frames: ByteBuffer?
         do {
-            try session.drainOutput(into: &output)
+            frames = try output.take(from: session, allocator: context.channel.allocator)
         } catch {
             context.close(promise: nil)
             return
         }
-        if !output.isEmpty {
-            let buffer = context.channel.allocator.buffer(bytes: output)
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        if let frames {
+            context.writeAndFlush(wrapOutboundOut(frames), promise: nil)
             // Streams that closed as their last frame went out (after writing it: closing the connection
             // now must not drop those frames).
             for event in session.takePendingEvents() { handle(event) }

@@ -56,32 +56,53 @@ public struct LineLogHandler: LogHandler {
             pairs = merged
         }
         let message = event.message.description
-        let source = event.source
+        let urgent = event.level >= .error
+        let synchronous = event.level == .critical
+        // The line is assembled on the stack and copied into the writer's buffer: no allocation, no String
+        // appends. A line too long for the stack buffer is made as a String instead.
+        let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stackLineCapacity) { buffer in
+            var line = LineBytes(buffer)
+            appendLine(to: &line, level: event.level, pretty: pretty, pairs: pairs, source: event.source, message: message)
+            guard !line.overflowed else { return false }
+            writer.append(bytes: UnsafeRawBufferPointer(line.written), urgent: urgent, synchronous: synchronous)
+            return true
+        }
+        if written { return }
         var line = ""
         // One allocation for the whole line: the timestamp is 24 bytes, the rest is the parts below.
         line.reserveCapacity(
-            48 + label.utf8.count + (pretty?.utf8.count ?? 0) + Self.prettyLength(pairs) + source.utf8.count + message.utf8.count)
-        line += Self.timestamp()
-        line += " "
-        line += event.level.rawValue
+            48 + label.utf8.count + (pretty?.utf8.count ?? 0) + Self.prettyLength(pairs) + event.source.utf8.count + message.utf8.count)
+        appendLine(to: &line, level: event.level, pretty: pretty, pairs: pairs, source: event.source, message: message)
+        writer.append(line, urgent: urgent, synchronous: synchronous)
+    }
+
+    /// Lines up to this many bytes are assembled on the stack.
+    static let stackLineCapacity = 1024
+
+    /// `<timestamp> <level> <label>: <key=value ...> [<source>] <message>` and a newline.
+    private func appendLine<Line: LineText>(
+        to line: inout Line, level: Logger.Level, pretty: String?, pairs: Logger.Metadata, source: String, message: String
+    ) {
+        line.append(Self.timestamp())
+        line.append(" ")
+        line.append(level.rawValue)
         if !label.isEmpty {
-            line += " "
-            line += label
+            line.append(" ")
+            line.append(label)
         }
-        line += ":"
+        line.append(":")
         if let pretty {
-            line += " "
-            line += pretty
+            line.append(" ")
+            line.append(pretty)
         } else if !pairs.isEmpty {
-            line += " "
+            line.append(" ")
             Self.appendPretty(pairs, to: &line)
         }
-        line += " ["
-        line += source
-        line += "] "
-        line += message
-        line += "\n"
-        writer.append(line, urgent: event.level >= .error, synchronous: event.level == .critical)
+        line.append(" [")
+        line.append(source)
+        line.append("] ")
+        line.append(message)
+        line.append("\n")
     }
 
     /// `key=value` pairs sorted by key, as StreamLogHandler prints them; nil for none.
@@ -104,7 +125,7 @@ public struct LineLogHandler: LogHandler {
     }
 
     /// Appends `key=value` pairs sorted by key, separated by spaces.
-    private static func appendPretty(_ metadata: Logger.Metadata, to text: inout String) {
+    private static func appendPretty<Line: LineText>(_ metadata: Logger.Metadata, to text: inout Line) {
         // Sorting the dictionary's indices in a stack buffer: a request's few pairs cost no array.
         withUnsafeTemporaryAllocation(of: Logger.Metadata.Index.self, capacity: metadata.count) { buffer in
             let order = buffer.baseAddress!
@@ -120,10 +141,10 @@ public struct LineLogHandler: LogHandler {
             }
             for position in 0..<count {
                 let (key, value) = metadata[order[position]]
-                if position > 0 { text += " " }
-                text += key
-                text += "="
-                if case .string(let value) = value { text += value } else { text += value.description }
+                if position > 0 { text.append(" ") }
+                text.append(key)
+                text.append("=")
+                if case .string(let value) = value { text.append(value) } else { text.append(value.description) }
             }
         }
     }
@@ -160,3 +181,36 @@ public struct LineLogHandler: LogHandler {
 /// The last second `LineLogHandler.timestamp()` formatted, and its text.
 private let lastTimestamp = Mutex<(second: time_t, text: String)>((-1, ""))
 
+/// Where a log line is assembled: a String, or bytes in a fixed buffer.
+protocol LineText {
+    mutating func append(_ text: String)
+}
+
+extension String: LineText {}
+
+/// A log line's UTF-8 in a fixed buffer; text that does not fit marks it overflowed (and is not written).
+struct LineBytes: LineText {
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
+    private(set) var overflowed = false
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    /// The bytes appended so far.
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[..<count]) }
+
+    mutating func append(_ text: String) {
+        guard !overflowed else { return }
+        var text = text
+        let start = count
+        let buffer = self.buffer
+        let appended: Int? = text.withUTF8 { bytes in
+            guard bytes.count <= buffer.count - start else { return nil }
+            if let source = bytes.baseAddress { (buffer.baseAddress! + start).initialize(from: source, count: bytes.count) }
+            return bytes.count
+        }
+        if let appended { count += appended } else { overflowed = true }
+    }
+}

@@ -82,18 +82,21 @@ public final class LineLogWriter: @unchecked Sendable {
     /// synchronous line is kept even when the buffer is full.
     public func append(_ line: String, urgent: Bool = false, synchronous: Bool = false) {
         var line = line
-        let afterStop = line.withUTF8 { bytes in
-            lock.lock()
-            defer { lock.unlock() }
-            if !synchronous, buffer.count + bytes.count > maximumBufferedBytes {
-                dropped += 1
-            } else {
-                buffer.append(contentsOf: bytes)
-            }
-            if urgent { self.urgent = true }
-            if urgent || buffer.count >= flushThreshold { lock.signal() }
-            return stopped
+        line.withUTF8 { append(bytes: UnsafeRawBufferPointer($0), urgent: urgent, synchronous: synchronous) }
+    }
+
+    /// Queues one line given as its UTF-8 bytes (ending in a newline); see `append(_:urgent:synchronous:)`.
+    public func append(bytes: UnsafeRawBufferPointer, urgent: Bool = false, synchronous: Bool = false) {
+        lock.lock()
+        if !synchronous, buffer.count + bytes.count > maximumBufferedBytes {
+            dropped += 1
+        } else {
+            buffer.append(contentsOf: bytes)
         }
+        if urgent { self.urgent = true }
+        if urgent || buffer.count >= flushThreshold { lock.signal() }
+        let afterStop = stopped
+        lock.unlock()
         // After `stop()` nobody else writes: every line is written here.
         if synchronous || afterStop { flush() }
     }

@@ -94,6 +94,31 @@ struct LineLogHandlerTests {
         #expect(rest[2] == Self.streamLine(label: "audotics.test", level: .notice, handlerMetadata: ["zone": "a"], metadata: nil, message: "handler metadata only"))
     }
 
+    @Test("a line longer than the stack buffer, in its message or its metadata, is written whole")
+    func longLines() async throws {
+        let output = PipeOutput()
+        let writer = LineLogWriter(fileDescriptor: output.writeEnd, interval: .milliseconds(10))
+        defer { writer.stop() }
+        let logger = Logger(label: "audotics.test") { LineLogHandler(label: $0, writer: writer) }
+        let long = String(repeating: "0123456789", count: 150)  // 1,500 bytes
+        for split in [900, 950, 951, 952, 1100] {
+            // With the 73 bytes around it, a 951-byte message makes a line of exactly the stack buffer's 1,024 bytes.
+            logger.info("\(long.prefix(split))", metadata: ["k": "v"])
+        }
+        logger.info("short", metadata: ["payload": "\(long)é"])
+        logger.info("after")
+        let text = try await output.wait { $0.contains("after") }
+        let lines = text.split(separator: "\n").map { String($0.drop { $0 != " " }.dropFirst()) + "\n" }
+        try #require(lines.count == 7, "\(text)")
+        for (index, split) in [900, 950, 951, 952, 1100].enumerated() {
+            #expect(lines[index] == Self.streamLine(
+                label: "audotics.test", level: .info, handlerMetadata: [:], metadata: ["k": "v"], message: String(long.prefix(split))))
+        }
+        #expect(lines[5] == Self.streamLine(
+            label: "audotics.test", level: .info, handlerMetadata: [:], metadata: ["payload": "\(long)é"], message: "short"))
+        #expect(lines[6] == Self.streamLine(label: "audotics.test", level: .info, handlerMetadata: [:], metadata: nil, message: "after"))
+    }
+
     @Test("lines are not written one at a time: the first waits for the interval; order is kept")
     func batching() async throws {
         let output = PipeOutput()

@@ -36,8 +36,10 @@ enum ResponseFields {
         guard tokenName else { return false }
         var value = value
         return value.withUTF8 { bytes in
-            for byte in bytes where byte == 0x0D || byte == 0x0A || byte == 0 { return false }
-            return true
+            // Without an early exit the loop vectorizes.
+            var found: UInt8 = 0
+            for byte in bytes { found |= byte == 0x0D || byte == 0x0A || byte == 0 ? 1 : 0 }
+            return found == 0
         }
     }
 

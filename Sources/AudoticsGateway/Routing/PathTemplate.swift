@@ -133,6 +133,13 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// Matches a path already split by `rawSegments(of:)`.
     func matchResult(rawSegments: [Substring]) -> MatchResult? {
+        guard let last = fit(rawSegments: rawSegments) else { return nil }
+        return values(rawSegments: rawSegments, last: last)
+    }
+
+    /// Whether a path already split by `rawSegments(of:)` has the template's shape, without decoding anything:
+    /// its last segment as matched (without the verb), nil when it does not fit.
+    func fit(rawSegments: [Substring]) -> Substring? {
         let storage = self.storage
         let compiled = storage.compiled
         let endsWithRest = storage.endsWithRest
@@ -169,6 +176,16 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard index == rawSegments.count else { return nil }
+        return last
+    }
+
+    /// The variables' values of a path that fits (`last` is what `fit` returned).
+    func values(rawSegments: [Substring], last: Substring) -> MatchResult {
+        let storage = self.storage
+        let compiled = storage.compiled
+        let endsWithRest = storage.endsWithRest
+        let lastIndex = rawSegments.count - 1
+        func segment(_ index: Int) -> Substring { index == lastIndex ? last : rawSegments[index] }
         var values: [(fieldPath: [String], value: String)] = []
         values.reserveCapacity(storage.variables.count)
         for variable in storage.variables {

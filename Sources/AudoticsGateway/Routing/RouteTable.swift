@@ -110,16 +110,19 @@ public struct RouteTable: Sendable {
         if !rawSegments.isEmpty {
             for index in candidates[min(rawSegments.count, candidates.count - 1)] {
                 let entry = entries[index]
-                guard let result = entry.template.matchResult(rawSegments: rawSegments) else { continue }
+                guard let last = entry.template.fit(rawSegments: rawSegments) else { continue }
                 guard entry.httpMethod == lookup else {
                     if !allowed.contains(entry.httpMethod) { allowed.append(entry.httpMethod) }
                     continue
                 }
+                // Values are decoded only for a route that would be chosen (not for other methods' routes, nor
+                // for a less specific one than the best so far).
+                if let current = best, current.literals >= entry.template.literalCount { continue }
+                let result = entry.template.values(rawSegments: rawSegments, last: last)
                 guard case .matched(let values) = result else {
                     if case .undecodable(let field) = result { undecodable = undecodable ?? field }
                     continue
                 }
-                if let current = best, current.literals >= entry.template.literalCount { continue }
                 best = (index, entry.template.literalCount, values)
             }
         }

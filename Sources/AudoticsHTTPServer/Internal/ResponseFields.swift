@@ -30,8 +30,9 @@ enum ResponseFields {
         // Over contiguous UTF-8 (a small string's copied to the stack): `String.UTF8View` byte by byte costs more.
         var name = name
         let tokenName = name.withUTF8 { bytes in
-            for byte in bytes where !isTokenByte(byte) { return false }
-            return true
+            var outside: UInt64 = 0
+            for byte in bytes { outside |= isTokenByte(byte) ? 0 : 1 }
+            return outside == 0
         }
         guard tokenName else { return false }
         var value = value
@@ -43,18 +44,14 @@ enum ResponseFields {
         }
     }
 
-    /// Whether `byte` may appear in an RFC 9110 token.
+    /// Whether `byte` may appear in an RFC 9110 token: a-z, A-Z, 0-9 and ``!#$%&'*+-.^_`|~``, as two bit masks
+    /// (bytes 0–63 and 64–127; nothing above is a token byte).
     @inline(__always)
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        let low: UInt64 = 0x03FF_6CFA_0000_0000
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        let mask = byte < 64 ? low : (byte < 128 ? high : 0)
+        return (mask >> UInt64(byte & 63)) & 1 == 1
     }
 
     /// The status to send: the handler's when it is a final status (200...999), else 500.
